@@ -1,0 +1,102 @@
+/**
+ * The core client: turns an operation description and the caller's input into a request, sends it with
+ * credentials, retries and a timeout, and decodes the answer into a value or a tagged error.
+ *
+ * @since 0.1.0
+ */
+import type * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
+import type * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Redacted from "effect/Redacted"
+import type * as Stream from "effect/Stream"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type { CommonError, ErrorOfStatus, KnownStatus } from "./ClerkError.js"
+import type * as Operation from "./internal/operation.js"
+import type * as Retry from "./Retry.js"
+import * as internal from "./internal/client.js"
+
+/**
+ * The input of a `…Stream` method: the list's parameters without `offset` (the stream walks the pages
+ * itself); `limit` is the page size.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type StreamInput<I> = Omit<I, "offset" | "startingAfter">
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ClerkClientService {
+  /** Sends one operation and decodes its answer. */
+  readonly execute: <I, A, S extends KnownStatus>(
+    operation: Operation.Operation<I, A, S>,
+    input: I
+  ) => Effect.Effect<A, ErrorOfStatus<S> | CommonError>
+  /** Walks every page of a list operation, lazily. */
+  readonly stream: <I, A, S extends KnownStatus>(
+    operation: Operation.Operation<I, A, S>,
+    input: StreamInput<I>
+  ) => Stream.Stream<Operation.Item<A>, ErrorOfStatus<S> | CommonError>
+}
+
+/**
+ * The core client the generated services are built on.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class ClerkClient extends Context.Tag("effect-clerk/ClerkClient")<ClerkClient, ClerkClientService>() {}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** `sk_live_…` / `sk_test_…`. */
+  readonly secretKey: Redacted.Redacted<string>
+  /** Default `https://api.clerk.com/v1`. */
+  readonly apiUrl?: string | undefined
+  /** Sent as `Clerk-API-Version`; default `2026-05-12`, the version the SDK was generated from. */
+  readonly apiVersion?: string | undefined
+  /** Default `effect-clerk/<version>`. */
+  readonly userAgent?: string | undefined
+  /** The retry policy: `false` for none, options for the default `Schedule`, or a `Schedule` of your own. */
+  readonly retry?: Retry.Policy | undefined
+  /** Per attempt; default 30 seconds. */
+  readonly timeout?: Duration.DurationInput | undefined
+}
+
+/**
+ * Builds the client from an `HttpClient` in context.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: (options: Options) => Effect.Effect<ClerkClientService, never, HttpClient.HttpClient> =
+  internal.make
+
+/**
+ * A layer from plain values.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<ClerkClient, never, HttpClient.HttpClient> =>
+  Layer.effect(ClerkClient, make(options))
+
+/**
+ * A layer from `Config` values. Every option defaults to the environment: `CLERK_SECRET_KEY`,
+ * `CLERK_API_URL`, `CLERK_API_VERSION`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  options: Partial<Config.Config.Wrap<Options>> = {}
+): Layer.Layer<ClerkClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.effect(ClerkClient, internal.makeFromConfig(options))
