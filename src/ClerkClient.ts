@@ -72,6 +72,23 @@ export interface Options {
 }
 
 /**
+ * The options of `layerConfig`: each one a `Config`, read when the layer is built. Every one defaults to
+ * the environment (`CLERK_SECRET_KEY`, `CLERK_API_URL`, `CLERK_API_VERSION`) or to the plain default.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ConfigOptions {
+  readonly secretKey?: Config.Config<Redacted.Redacted<string>> | undefined
+  readonly apiUrl?: Config.Config<string> | undefined
+  readonly apiVersion?: Config.Config<string> | undefined
+  readonly userAgent?: Config.Config<string> | undefined
+  readonly timeout?: Config.Config<Duration.Duration> | undefined
+  /** A policy is code, not configuration text, so it is given as a plain value. */
+  readonly retry?: Retry.Policy | undefined
+}
+
+/**
  * Builds the client from an `HttpClient` in context.
  *
  * @since 0.1.0
@@ -97,6 +114,6 @@ export const layer = (options: Options): Layer.Layer<ClerkClient, never, HttpCli
  * @category layers
  */
 export const layerConfig = (
-  options: Partial<Config.Config.Wrap<Options>> = {}
+  options: ConfigOptions = {}
 ): Layer.Layer<ClerkClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
   Layer.effect(ClerkClient, internal.makeFromConfig(options))

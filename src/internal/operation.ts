@@ -3,26 +3,29 @@
  * and that the client turns into a request. Everything the wire needs is data here: the generated services
  * hold no logic of their own.
  */
+import type * as Effect from "effect/Effect"
 import type * as Schema from "effect/Schema"
-import type { KnownStatus } from "../ClerkError.js"
+import type { ClerkDecodeError, KnownStatus } from "../ClerkError.js"
+import * as Response from "./response.js"
 
 /** @internal */
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
 
-/** How the success body is read. */
-export type Success<A> =
-  | { readonly _tag: "Json"; readonly schema: Schema.Schema<A, any> }
-  | { readonly _tag: "Void" }
-  | { readonly _tag: "Text" }
+/** How the success body is read: JSON through a Schema, nothing (202, 204), or text. */
+export interface Success<A> {
+  readonly _tag: "Json" | "Void" | "Text"
+  readonly decode: (operation: Any, status: number, text: string) => Effect.Effect<A, ClerkDecodeError>
+}
 
 /**
- * How a list operation pages, for its `…Stream` twin. `items` names where the page's items are in the
- * decoded response (`array`: the response is the array).
+ * How a list operation pages, for its `…Stream` twin: where a page's items are, the total when the
+ * response carries one, and, for `users.list`, the cursor (`starting_after` stays fast however deep it goes,
+ * where `offset` slows down and eventually times out).
  */
-export interface Paging {
-  readonly items: "array" | "data" | "m2mTokens"
-  /** `users.list` also pages by cursor (`starting_after`), which stays fast however deep it goes. */
-  readonly cursor?: "startingAfter"
+export interface Paging<A> {
+  readonly items: (page: A) => ReadonlyArray<Item<A>>
+  readonly total?: (page: A) => number
+  readonly cursor?: (item: Item<A>) => string
 }
 
 /**
@@ -52,7 +55,7 @@ export interface Operation<I, A, S extends KnownStatus> {
   readonly success: Success<A>
   /** The error statuses the spec documents for this operation. */
   readonly errors: ReadonlyArray<S>
-  readonly paging?: Paging
+  readonly paging?: Paging<A>
 }
 
 /**
@@ -79,10 +82,10 @@ export const make = <I, A, const S extends KnownStatus>(operation: Operation<I, 
   operation
 
 /** A JSON success decoded by `schema`. */
-export const json = <A, E>(schema: Schema.Schema<A, E>): Success<A> => ({ _tag: "Json", schema })
+export const json: <A, E>(schema: Schema.Schema<A, E>) => Success<A> = Response.json
 
 /** A success with no body (202, 204). */
-export const noContent: Success<void> = { _tag: "Void" }
+export const noContent: Success<void> = Response.noContent
 
 /** A success read as text (the HTML of `GetPublicInterstitial`). */
-export const text: Success<string> = { _tag: "Text" }
+export const text: Success<string> = Response.text

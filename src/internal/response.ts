@@ -1,0 +1,128 @@
+/**
+ * From a response to the operation's value or to the tagged error for its status.
+ */
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import {
+  type ClerkApiError,
+  ClerkDecodeError,
+  ClerkErrorBody,
+  ClerkRateLimited,
+  ClerkRequestError,
+  ClerkUnexpectedStatus,
+  ErrorByStatus,
+  type KnownStatus
+} from "../ClerkError.js"
+import type * as Operation from "./operation.js"
+
+/** How much of a non-Clerk error body is kept on the error. */
+const MAX_BODY_TEXT = 2_000
+
+/** Statuses every operation can answer with, documented or not. */
+const ALWAYS_POSSIBLE: ReadonlyArray<number> = [401, 403, 429]
+
+export const route = (operation: Operation.Any): string => `${operation.method} ${operation.path}`
+
+const decodeErrorBody = Schema.decodeUnknownOption(ClerkErrorBody)
+
+const parseJson = (text: string): Option.Option<unknown> => {
+  try {
+    return Option.some(JSON.parse(text))
+  } catch {
+    return Option.none()
+  }
+}
+
+/** `Retry-After` is seconds or an HTTP date. */
+export const parseRetryAfter = (value: string | undefined, now: number): Duration.Duration | undefined => {
+  if (value === undefined || value.trim() === "") return undefined
+  const seconds = Number(value)
+  if (Number.isFinite(seconds)) return seconds >= 0 ? Duration.seconds(seconds) : undefined
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? undefined : Duration.millis(Math.max(0, date - now))
+}
+
+const isKnownStatus = (status: number): status is KnownStatus => status in ErrorByStatus
+
+const apiError = (
+  operation: Operation.Any,
+  response: HttpClientResponse.HttpClientResponse,
+  text: string,
+  now: number
+): ClerkApiError => {
+  const parsed = Option.getOrUndefined(Option.flatMap(parseJson(text), decodeErrorBody))
+  const clerkTraceId = parsed?.clerkTraceId ?? response.headers["clerk-trace-id"] ?? response.headers["cf-ray"]
+  const fields = {
+    operation: operation.name,
+    route: route(operation),
+    status: response.status,
+    errors: parsed?.errors ?? [],
+    ...(clerkTraceId === undefined ? {} : { clerkTraceId }),
+    // Keep what is not a Clerk error body (a proxy's HTML page, say), bounded, for the one reading the error.
+    ...(parsed?.errors !== undefined || text === "" ? {} : { body: text.slice(0, MAX_BODY_TEXT) })
+  }
+  const status = response.status
+  const declared = operation.errors.some((s) => s === status) || ALWAYS_POSSIBLE.includes(status)
+  if (!declared || !isKnownStatus(status)) return new ClerkUnexpectedStatus(fields)
+  if (status === 429) {
+    const retryAfter = parseRetryAfter(response.headers["retry-after"], now)
+    return new ClerkRateLimited(retryAfter === undefined ? fields : { ...fields, retryAfter })
+  }
+  return new ErrorByStatus[status](fields)
+}
+
+/** `$.data[3].email_addresses`, from a parse issue's path. */
+const jsonPath = (path: ReadonlyArray<PropertyKey>): string =>
+  "$" + path.map((key) => typeof key === "number" ? `[${key}]` : `.${String(key)}`).join("")
+
+const decodeFailure = (operation: Operation.Any, status: number, path: string, description: string) =>
+  new ClerkDecodeError({ operation: operation.name, route: route(operation), status, path, description })
+
+/** A JSON success decoded by `schema`. */
+export const json = <A, E>(schema: Schema.Schema<A, E>): Operation.Success<A> => {
+  const decode = Schema.decodeUnknown(schema)
+  return {
+    _tag: "Json",
+    decode: (operation, status, text) => {
+      const body = parseJson(text)
+      if (Option.isNone(body)) return Effect.fail(decodeFailure(operation, status, "$", "the body is not JSON"))
+      return Effect.mapError(decode(body.value), (error) => {
+        const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+        return decodeFailure(operation, status, jsonPath(issue?.path ?? []), issue?.message ?? "is invalid")
+      })
+    }
+  }
+}
+
+/** A success with no body (202, 204). */
+export const noContent: Operation.Success<void> = { _tag: "Void", decode: () => Effect.void }
+
+/** A success read as text. */
+export const text: Operation.Success<string> = { _tag: "Text", decode: (_, __, body) => Effect.succeed(body) }
+
+/**
+ * Reads a response: the decoded success for a 2xx, the tagged error of its status otherwise.
+ */
+export const read = <A>(
+  operation: Operation.Any,
+  success: Operation.Success<A>,
+  response: HttpClientResponse.HttpClientResponse,
+  now: number
+): Effect.Effect<A, ClerkApiError | ClerkDecodeError | ClerkRequestError> =>
+  Effect.flatMap(
+    Effect.mapError(response.text, () =>
+      new ClerkRequestError({
+        operation: operation.name,
+        route: route(operation),
+        reason: "Transport",
+        description: "the connection failed while the response was read"
+      })),
+    (text): Effect.Effect<A, ClerkApiError | ClerkDecodeError> =>
+      response.status >= 200 && response.status < 300
+        ? success.decode(operation, response.status, text)
+        : Effect.fail(apiError(operation, response, text, now))
+  )
