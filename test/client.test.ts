@@ -142,9 +142,9 @@ describe("requests", () => {
 
 describe("bad input is rejected before sending", () => {
   const cases: ReadonlyArray<readonly [string, Effect.Effect<unknown, unknown, ClerkClient.ClerkClient>, string]> = [
-    ["an empty id", execute(GetThing, { thingId: "" }), "thing_id"],
-    ["a . id", execute(GetThing, { thingId: "." }), "thing_id"],
-    ["a .. id", execute(GetThing, { thingId: ".." }), "thing_id"],
+    ["an empty id", execute(GetThing, { thingId: "" }), "thingId"],
+    ["a . id", execute(GetThing, { thingId: "." }), "thingId"],
+    ["a .. id", execute(GetThing, { thingId: ".." }), "thingId"],
     ["limit over 500", execute(GetThing, { thingId: "x", limit: 501 }), "limit"],
     ["a missing required field", execute(CreateThing, {} as never), "name"],
     ["a value outside a request enum", execute(CreateThing, { name: "n", kind: "huge" as never }), "kind"]

@@ -46,13 +46,16 @@ const encodeInput = (operation: Operation.Any, input: unknown): Effect.Effect<Wi
     (error) => invalidInput(operation.name, error)
   )
 
+/** The caller's name of a path parameter (`user_id` → `userId`), as the generator derives it. */
+const callerName = (wire: string): string => wire.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())
+
 const pathSegment = (operation: Operation.Any, wire: Wire, name: string): string | ClerkInvalidInput => {
   const value = wire[name]
   // An empty id, `.` or `..` would silently address another resource (`/users/` lists users).
   if (typeof value !== "string" || value === "" || value === "." || value === "..") {
     return new ClerkInvalidInput({
       operation: operation.name,
-      field: name,
+      field: callerName(name),
       description: "must be a non-empty id other than \".\" and \"..\""
     })
   }
