@@ -8,8 +8,9 @@ import type * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type * as Stream from "effect/Stream"
 import type * as HttpClient from "@effect/platform/HttpClient"
@@ -17,6 +18,7 @@ import type { CommonError, ErrorOfStatus, KnownStatus } from "./ClerkError.js"
 import type * as Operation from "./internal/operation.js"
 import type * as Retry from "./Retry.js"
 import * as internal from "./internal/client.js"
+import * as internalSecretKey from "./internal/secretKey.js"
 
 /**
  * The input of a `…Stream` method: the list's parameters without `offset` (the stream walks the pages
@@ -117,3 +119,22 @@ export const layerConfig = (
   options: ConfigOptions = {}
 ): Layer.Layer<ClerkClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
   Layer.effect(ClerkClient, internal.makeFromConfig(options))
+
+/**
+ * The secret key for the calls of one effect, overriding the layer's.
+ *
+ * @since 0.1.0
+ * @category context
+ */
+export const CurrentSecretKey = internalSecretKey.CurrentSecretKey
+
+/**
+ * Runs `effect` with its Clerk calls authenticated by `secretKey` instead of the layer's: for the M2M
+ * operations, which want a machine's secret key (`ak_…`) rather than the instance's.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withSecretKey = (secretKey: Redacted.Redacted<string>) =>
+<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.provideService(effect, CurrentSecretKey, Option.some(secretKey))

@@ -419,3 +419,14 @@ describe("telemetry", () => {
 function script429Then404(): Respond {
   return (_, i) => i === 0 ? clerkErrors(429, "too_many_requests", { "retry-after": "1" }) : clerkErrors(404, "resource_not_found")
 }
+
+describe("credentials", () => {
+  it.effect("withSecretKey authenticates the calls of one effect with another key", () => {
+    const { fake, provide } = withClient(() => json(thing("t")))
+    return Effect.gen(function*() {
+      yield* provide(execute(GetThing, { thingId: "x" }).pipe(ClerkClient.withSecretKey(Redacted.make("ak_machine_key"))))
+      yield* provide(execute(GetThing, { thingId: "y" }))
+      expect(fake.requests.map((r) => r.headers["authorization"])).toEqual(["Bearer ak_machine_key", `Bearer ${SECRET}`])
+    })
+  })
+})

@@ -8,6 +8,7 @@ import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import { identity } from "effect/Function"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -20,6 +21,7 @@ import type * as Operation from "./operation.js"
 import * as Request from "./request.js"
 import * as Response from "./response.js"
 import * as RetrySchedule from "./retry.js"
+import { CurrentSecretKey } from "./secretKey.js"
 
 /** @internal */
 export const DEFAULT_API_URL = "https://api.clerk.com/v1"
@@ -85,7 +87,8 @@ export const make = (options: Options): Effect.Effect<ClerkClientService, never,
       HttpClient.mapRequest((request) =>
         request.pipe(
           HttpClientRequest.prependUrl(apiUrl),
-          HttpClientRequest.bearerToken(options.secretKey),
+          // A call run under `withSecretKey` comes with its own.
+          request.headers["authorization"] === undefined ? HttpClientRequest.bearerToken(options.secretKey) : identity,
           HttpClientRequest.setHeaders(headers)
         )
       ),
@@ -101,7 +104,8 @@ export const make = (options: Options): Effect.Effect<ClerkClientService, never,
       operation: Operation.Operation<I, A, S>,
       input: unknown
     ): Effect.Effect<A, ErrorOfStatus<S> | CommonError> => {
-      const call = Effect.flatMap(Request.build(operation, input), (request) => {
+      const call = Effect.flatMap(Effect.zip(Request.build(operation, input), CurrentSecretKey), ([built, key]) => {
+        const request = Option.isSome(key) ? HttpClientRequest.bearerToken(built, key.value) : built
         let attempts = 0
         let status: number | undefined
         const attempt = Effect.suspend(() => {
