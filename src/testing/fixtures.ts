@@ -24,11 +24,16 @@ export interface UserFixture {
   readonly withGoogle?: boolean | undefined
 }
 
-const verified = (strategy: string, at: number) => ({
-  object: `verification_${strategy === "from_oauth_google" ? "from_oauth" : "otp"}`,
+/** The verification object a strategy produces: an OTP, an email verified by Google, or the OAuth flow itself. */
+const verified = (strategy: "email_code" | "phone_code" | "from_oauth_google" | "oauth_google", at: number) => ({
+  object: strategy === "from_oauth_google"
+    ? "verification_from_oauth"
+    : strategy === "oauth_google"
+    ? "verification_oauth"
+    : "verification_otp",
   status: "verified",
   strategy,
-  attempts: strategy === "from_oauth_google" ? null : 1,
+  attempts: strategy === "email_code" || strategy === "phone_code" ? 1 : null,
   expire_at: at + 600_000
 })
 
@@ -105,7 +110,7 @@ export const userJson = (user: UserFixture): Record<string, unknown> => {
         label: null,
         created_at: at,
         updated_at: at,
-        verification: verified("from_oauth_google", at)
+        verification: verified("oauth_google", at)
       }]
       : [],
     saml_accounts: [],
