@@ -1,12 +1,15 @@
 /**
- * The generator: reads Clerk's Backend API spec and writes the SDK's services, schemas and generated test data.
+ * The generator: reads Clerk's Backend API spec and writes the SDK's services, schemas and generated test data,
+ * and reads Clerk's webhooks spec and writes the webhook events (schemas/WebhookEvents.ts).
  *
- *   npm run generate                      writes the files
- *   npm run generate:check                exits 1 when the files on disk differ from a fresh run
- *   tsx scripts/generate.ts --spec <file> reads another copy of the spec
+ *   npm run generate                               writes the files
+ *   npm run generate:check                         exits 1 when the files on disk differ from a fresh run
+ *   tsx scripts/generate.ts --spec <file>          reads another copy of the Backend API spec
+ *   tsx scripts/generate.ts --webhooks-spec <file> reads another copy of the webhooks spec
  *
- * The spec is read from ../shared/clerk-openapi/bapi-2026-05-12.yml (relative to the project root) unless
- * `--spec` or `CLERK_OPENAPI_SPEC` says otherwise.
+ * The specs are read from ../shared/clerk-openapi/bapi-2026-05-12.yml and webhooks-2025-04-15.yml (relative to
+ * the project root) unless `--spec` / `CLERK_OPENAPI_SPEC` or `--webhooks-spec` / `CLERK_WEBHOOKS_SPEC` say
+ * otherwise.
  */
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -17,6 +20,7 @@ import { check, write } from "./generator/files.js"
 import { modelsFile, schemasIndexFile, serviceSchemasFile } from "./generator/schemas.js"
 import { serviceFile, servicesIndexFile } from "./generator/services.js"
 import { load } from "./generator/spec.js"
+import { buildWebhooks, loadWebhooks, webhookEventsFile } from "./generator/webhooks.js"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 
@@ -30,11 +34,25 @@ const specPath = path.resolve(
   option("--spec") ?? process.env["CLERK_OPENAPI_SPEC"] ?? "../shared/clerk-openapi/bapi-2026-05-12.yml"
 )
 
-export const generate = (file: string): { files: ReadonlyArray<OutputFile>; fixes: ReadonlyArray<string> } => {
-  const { spec, fileName, fixes } = load(file)
+const webhooksSpecPath = path.resolve(
+  root,
+  option("--webhooks-spec") ?? process.env["CLERK_WEBHOOKS_SPEC"] ?? "../shared/clerk-openapi/webhooks-2025-04-15.yml"
+)
+
+export const generate = (
+  file: string,
+  webhooksFile: string
+): { files: ReadonlyArray<OutputFile>; fixes: ReadonlyArray<string> } => {
+  const { spec, fileName, fixes, originals } = load(file)
   const api = build(spec)
+  const loadedWebhooks = loadWebhooks(webhooksFile)
+  const webhooks = buildWebhooks(loadedWebhooks, api, originals)
   const files: Array<OutputFile> = [
     { path: "schemas/Models.ts", text: modelsFile(api, fileName) },
+    {
+      path: "schemas/WebhookEvents.ts",
+      text: webhookEventsFile(webhooks, `${loadedWebhooks.fileName} (shared models: ${fileName})`)
+    },
     { path: "schemas/index.ts", text: schemasIndexFile(api, fileName) },
     { path: "services/index.ts", text: servicesIndexFile(api, fileName) },
     { path: "test/generated/cases.ts", text: casesFile(api, fileName) },
@@ -45,12 +63,12 @@ export const generate = (file: string): { files: ReadonlyArray<OutputFile>; fixe
     files.push({ path: `services/${service.name}.ts`, text: serviceFile(service, fileName) })
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-  return { files, fixes }
+  return { files, fixes: [...fixes, ...loadedWebhooks.fixes] }
 }
 
 const main = (): void => {
   const started = Date.now()
-  const { files, fixes } = generate(specPath)
+  const { files, fixes } = generate(specPath, webhooksSpecPath)
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`
   if (process.argv.includes("--check")) {
     const differences = check(root, files)
@@ -66,7 +84,9 @@ const main = (): void => {
   const result = write(root, files)
   for (const file of result.removed) console.log(`removed ${file}`)
   for (const file of result.foreign) console.warn(`left alone (not generated): ${file}`)
-  console.log(`${result.written} written, ${result.unchanged} unchanged, from ${path.basename(specPath)} (${elapsed()})`)
+  console.log(
+    `${result.written} written, ${result.unchanged} unchanged, from ${path.basename(specPath)} and ${path.basename(webhooksSpecPath)} (${elapsed()})`
+  )
 }
 
 main()

@@ -155,10 +155,22 @@ const buildModels = (spec: Spec, ctx: Context): ReadonlyArray<Model> => {
       )
     })
   }
-  // Depth-first over the sorted names: every model comes after the models it refers to.
+  return orderModels(byName, [...byName.keys()])
+}
+
+/**
+ * Depth-first from `roots`, sorted: every model comes after the models it refers to, and only the models the
+ * roots reach are kept. A reference to an `external` name (a model of another file) is not followed.
+ */
+export const orderModels = (
+  byName: ReadonlyMap<string, Model>,
+  roots: Iterable<string>,
+  external: ReadonlySet<string> = new Set()
+): ReadonlyArray<Model> => {
   const ordered: Array<Model> = []
   const state = new Map<string, "visiting" | "done">()
   const visit = (name: string, from: string): void => {
+    if (external.has(name)) return
     const model = byName.get(name)
     if (model === undefined) throw new Error(`${from} refers to an unknown schema ${name}`)
     const seen = state.get(name)
@@ -169,7 +181,7 @@ const buildModels = (spec: Spec, ctx: Context): ReadonlyArray<Model> => {
     state.set(name, "done")
     ordered.push(model)
   }
-  for (const name of [...byName.keys()].sort()) visit(name, name)
+  for (const name of [...roots].sort()) visit(name, name)
   return ordered
 }
 

@@ -20,13 +20,15 @@ export interface Uses {
   fileInput: boolean
 }
 
-const noUses = (): Uses => ({ models: false, metadata: false, openEnum: false, fileInput: false })
+export const noUses = (): Uses => ({ models: false, metadata: false, openEnum: false, fileInput: false })
 
-interface Options {
+export interface Options {
   readonly mode: Mode
   /** How models are named from here: `""` in Models.ts, `"Models."` elsewhere. */
   readonly modelPrefix: string
   readonly uses: Uses
+  /** Schemas declared in the file being written, named without the prefix (WebhookEvents.ts). */
+  readonly local?: ReadonlySet<string> | undefined
 }
 
 const withFilters = (base: Expr, filters: ReadonlyArray<Expr>): Expr =>
@@ -38,6 +40,7 @@ export const schemaOf = (type: Type, options: Options): Expr => {
   const request = options.mode === "request"
   switch (type._tag) {
     case "Ref":
+      if (options.local?.has(type.name) === true) return raw(type.name)
       if (options.modelPrefix !== "") options.uses.models = true
       return raw(`${options.modelPrefix}${type.name}`)
     case "String": {
@@ -133,12 +136,27 @@ export const declaration = (
   type: Type,
   options: Options,
   doc: ReadonlyArray<string>
+): string => declareSchema(name, schemaOf(type, options), type._tag === "Struct", doc)
+
+/**
+ * `declaration`, for a schema built as an expression: `struct` says whether its type gets an interface. The
+ * type alias is `typeAlias` when given (a union of the interfaces it is made of reads better than the
+ * schema's structural type).
+ */
+export const declareSchema = (
+  name: string,
+  schema: Expr,
+  struct: boolean,
+  doc: ReadonlyArray<string>,
+  typeAlias?: string
 ): string => {
-  const annotated = method(schemaOf(type, options), "annotations", object([{ key: "identifier", value: str(name) }]))
+  const annotated = method(schema, "annotations", object([{ key: "identifier", value: str(name) }]))
   const head = `export const ${name} = `
   const value = print(annotated, 0, head.length)
   const extendsClause = `extends Schema.Schema.Type<typeof ${name}>`
-  const typeLine = type._tag !== "Struct"
+  const typeLine = typeAlias !== undefined
+    ? `export type ${name} =${typeAlias.startsWith("\n") ? "" : " "}${typeAlias}`
+    : !struct
     ? `export type ${name} = Schema.Schema.Type<typeof ${name}>`
     : `export interface ${name} ${extendsClause} {}`.length <= WIDTH
     ? `export interface ${name} ${extendsClause} {}`
@@ -146,7 +164,7 @@ export const declaration = (
   return `${jsDoc(doc, 0)}${head}${value}\n${typeLine}\n`
 }
 
-const imports = (uses: Uses, extra: ReadonlyArray<string> = []): string => {
+export const imports = (uses: Uses, extra: ReadonlyArray<string> = []): string => {
   const helpers = [
     ...(uses.fileInput ? ["FileInput"] : []),
     ...(uses.metadata ? ["Metadata"] : []),

@@ -100,12 +100,18 @@ export interface LoadedSpec {
   readonly fileName: string
   /** What each fix changed, for the generator's log. */
   readonly fixes: ReadonlyArray<string>
+  /**
+   * Each component schema as the file spells it (JSON), before any fix, under its name in the file: what the
+   * webhooks spec's copies are compared with (webhooks.ts).
+   */
+  readonly originals: ReadonlyMap<string, string>
 }
 
 export const load = (file: string): LoadedSpec => {
   const text = fs.readFileSync(file, "utf8")
   // The document is plain JSON-compatible YAML; its shape is checked where it is read.
   const spec: Spec = parse(text)
+  const originals = originalSchemas(spec.components.schemas)
   const fixes: Array<string> = []
   dropUndefinedRequired(spec, fixes)
   renameDuplicateSchemas(spec, fixes)
@@ -113,8 +119,12 @@ export const load = (file: string): LoadedSpec => {
   nameOAuthAccessTokenItem(spec, fixes)
   hoistComponentResponseSchemas(spec, fixes)
   requireUploadedFile(spec, fixes)
-  return { spec, fileName: path.basename(file), fixes }
+  return { spec, fileName: path.basename(file), fixes, originals }
 }
+
+/** Each schema as JSON, taken before the fixes change any of them. */
+export const originalSchemas = (schemas: Readonly<Record<string, SchemaObject>>): ReadonlyMap<string, string> =>
+  new Map(Object.entries(schemas).map(([name, schema]) => [name, JSON.stringify(schema)]))
 
 /** The component schema a `$ref` points at (`#/components/schemas/User` → `User`). */
 export const refName = (ref: string): string => {
@@ -153,7 +163,7 @@ export const resolveParameter = (spec: Spec, parameter: ParameterObject): Parame
  * `disable_jit_provisioning` in `required` without defining them, and `JWKS.rsa.PrivateKey` requires an
  * undefined `crv`. A required name with no property is dropped from `required`.
  */
-const dropUndefinedRequired = (spec: Spec, fixes: Array<string>): void => {
+export const dropUndefinedRequired = (spec: Spec, fixes: Array<string>): void => {
   for (const [name, schema] of Object.entries(spec.components.schemas)) {
     const properties = schema.properties
     if (properties === undefined || schema.required === undefined) continue
