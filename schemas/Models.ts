@@ -3094,7 +3094,7 @@ export const OrganizationInvitation = /*#__PURE__*/ Schema.Struct({
     "inviter_id"
   ),
   publicInviterData: /*#__PURE__*/ Schema.fromKey(
-    /*#__PURE__*/ Schema.propertySignature(OrganizationInvitationPublicUserData),
+    /*#__PURE__*/ Schema.propertySignature(/*#__PURE__*/ Schema.NullOr(OrganizationInvitationPublicUserData)),
     "public_inviter_data"
   ),
   status: /*#__PURE__*/ Schema.optional(Schema.String),

@@ -561,7 +561,7 @@ const OrganizationInvitationBody = {
   role: "sample",
   role_name: "sample",
   inviter_id: null,
-  public_inviter_data: OrganizationInvitationPublicUserDataBody,
+  public_inviter_data: null,
   public_metadata: {},
   url: null,
   expires_at: null,
