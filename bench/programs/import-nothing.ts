@@ -1,0 +1,2 @@
+// Cold start floor: node itself, importing an empty module.
+export {}
