@@ -8,6 +8,8 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as ConfigError from "effect/ConfigError"
 import { AllServices, type AllServicesContext } from "../services/index.js"
+import type * as ClerkAuth from "./ClerkAuth.js"
+import * as ClerkAuthLive from "./ClerkAuthLive.js"
 import * as ClerkClient from "./ClerkClient.js"
 import * as Retry from "./Retry.js"
 
@@ -34,14 +36,23 @@ export const layerConfig = (
   Layer.provideMerge(AllServices, ClerkClient.layerConfig(options))
 
 /**
- * Every service, configured from the environment (`CLERK_SECRET_KEY`, optional `CLERK_API_URL`,
- * `CLERK_API_VERSION`), over `fetch`. Provide it once, at the edge of the program.
+ * Every service and `ClerkAuth`, configured from the environment (`CLERK_SECRET_KEY`, optional
+ * `CLERK_API_URL`, `CLERK_API_VERSION`; for auth the optional `CLERK_PUBLISHABLE_KEY`, `CLERK_JWT_KEY`,
+ * `CLERK_AUTHORIZED_PARTIES`, …), over `fetch`. Provide it once, at the edge of the program.
+ *
+ * An application that only calls the Backend API needs no auth variables: without a publishable key,
+ * `ClerkAuth` still builds and its verifications fail, typed, when attempted.
  *
  * @since 0.1.0
  * @category layers
  */
-export const ClerkLive: Layer.Layer<AllServicesContext | ClerkClient.ClerkClient, ConfigError.ConfigError> =
-  /*#__PURE__*/ Layer.provide(/*#__PURE__*/ layerConfig(), FetchHttpClient.layer)
+export const ClerkLive: Layer.Layer<
+  AllServicesContext | ClerkClient.ClerkClient | ClerkAuth.ClerkAuth,
+  ConfigError.ConfigError
+> = /*#__PURE__*/ Layer.provide(
+  /*#__PURE__*/ Layer.provideMerge(/*#__PURE__*/ ClerkAuthLive.layerConfig(), /*#__PURE__*/ layerConfig()),
+  FetchHttpClient.layer
+)
 
 /**
  * Runs an effect with its Clerk calls retried by `policy` instead of the layer's.

@@ -11,6 +11,10 @@
  *   from 2048 bits are accepted.
  * - A token whose signature was verified is remembered (the last 1,000): presenting it again re-checks its
  *   claims (expiry, `azp`, issuer, …) without another RSA verification.
+ * - `authenticateRequest(request)`: Clerk's request authentication (bearer header, `__session` cookies,
+ *   handshake, satellites, organization sync, machine tokens) returning `SignedIn | SignedOut | Handshake`.
+ * - Machine tokens: M2M and OAuth JWTs verified locally; opaque `mt_`, `oat_`, `ak_` through a
+ *   `MachineTokenVerifier` (the Backend API, wired by `ClerkLive`).
  *
  * ```ts
  * import * as Effect from "effect/Effect"
@@ -32,16 +36,24 @@
  *
  * @since 0.1.0
  */
-import type * as Cause from "effect/Cause"
+import * as Cause from "effect/Cause"
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as authObject from "./internal/auth/authObject.js"
+import * as backend from "./internal/auth/backend.js"
 import * as claims from "./internal/auth/claims.js"
 import * as errors from "./internal/auth/errors.js"
 import type * as keys from "./internal/auth/keys.js"
+import * as machine from "./internal/auth/machine.js"
+import type * as organizationSync from "./internal/auth/organizationSync.js"
+import type * as requestContext from "./internal/auth/requestContext.js"
 import * as internal from "./internal/auth/service.js"
+import type * as state from "./internal/auth/state.js"
 
 // -----------------------------------------------------------------------------------------------------------
 // Errors
@@ -95,6 +107,43 @@ export const JwksFetchError: typeof errors.JwksFetchError = errors.JwksFetchErro
  * @category errors
  */
 export type JwksFetchError = errors.JwksFetchError
+
+/**
+ * A machine token that was not accepted: `code` is Clerk's `MachineTokenVerificationErrorCode`
+ * (`token-invalid`, `secret-key-invalid`, `unexpected-error`, `token-verification-failed`) or
+ * `token-type-unknown` for a token that is no machine token; `tokenType` what it was taken for. Never holds
+ * the token.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const ClerkMachineTokenError: typeof machine.ClerkMachineTokenError = machine.ClerkMachineTokenError
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type ClerkMachineTokenError = machine.ClerkMachineTokenError
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type MachineTokenErrorCode = machine.MachineTokenErrorCode
+
+/**
+ * What a `SessionBackend` fails with; `reason` becomes the tail of `session-token-expired-refresh-<reason>`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const SessionBackendError: typeof backend.SessionBackendError = backend.SessionBackendError
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type SessionBackendError = backend.SessionBackendError
 
 // -----------------------------------------------------------------------------------------------------------
 // Claims and the auth object
@@ -216,6 +265,236 @@ export const toAuth: (claims: SessionClaims, options?: ToAuthOptions) => AuthObj
 export const signedOutAuthObject: SignedOutAuthObject = authObject.signedOutAuthObject
 
 // -----------------------------------------------------------------------------------------------------------
+// Request authentication
+// -----------------------------------------------------------------------------------------------------------
+
+/**
+ * A web `Request` or an `@effect/platform` `HttpServerRequest`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RequestInput = requestContext.RequestInput
+
+/**
+ * `session_token`, `m2m_token`, `oauth_token` or `api_key`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type TokenType = machine.TokenType
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type MachineTokenType = machine.MachineTokenType
+
+/**
+ * Which tokens a request may carry: one type, a list, or `any`. Machine tokens are only ever read from
+ * the `Authorization` header.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AcceptsToken = TokenType | "any" | ReadonlyArray<TokenType>
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type OrganizationSyncOptions = organizationSync.OrganizationSyncOptions
+
+/**
+ * Per-call options of `authenticateRequest`: the verification overrides, which tokens to accept, and
+ * organization-sync patterns.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AuthenticateRequestOptions extends VerifyOptions {
+  /** Default: the layer's `acceptsToken`, else `session_token`. */
+  readonly acceptsToken?: AcceptsToken | undefined
+  /** Replaces the layer's patterns for this call. */
+  readonly organizationSyncOptions?: OrganizationSyncOptions | undefined
+}
+
+/**
+ * Every reason a request is signed out or sent to the handshake: Clerk's `AuthErrorReason`, the token
+ * verification reasons, the machine-token codes, `session-token-expired-refresh-<why>` and
+ * `No token in header`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AuthReason = state.AuthReason
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type AuthErrorReason = state.AuthErrorReason
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type RefreshErrorReason = state.RefreshErrorReason
+
+/**
+ * A verified session token: `toAuth()` gives the auth object (signed out for a `pending` session unless
+ * `{ treatPendingAsSignedOut: false }`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SignedInSession = state.SignedInSession
+
+/**
+ * A verified machine token: `machineToken` holds what Clerk says of it, `toAuth()` the machine auth object.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SignedInMachine = state.SignedInMachine
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type SignedIn = state.SignedIn
+
+/**
+ * Not authenticated, with Clerk's `reason` and `message`; `headers` carry the `x-clerk-auth-*` debug headers.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SignedOut = state.SignedOut
+
+/**
+ * The browser must go through Clerk's handshake: answer with a 307 carrying `headers` (`Location`,
+ * `Set-Cookie`, `Cache-Control`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Handshake = state.Handshake
+
+/**
+ * `SignedIn | SignedOut | Handshake`, tagged by `_tag` (and Clerk's `status`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RequestState = state.RequestState
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type MachineAuthObject = state.MachineAuthObject
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ApiKeyAuthObject = state.ApiKeyAuthObject
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type M2MAuthObject = state.M2MAuthObject
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type OAuthAuthObject = state.OAuthAuthObject
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type UnauthenticatedMachineObject = state.UnauthenticatedMachineObject
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type InvalidTokenAuthObject = state.InvalidTokenAuthObject
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type M2MToken = machine.M2MToken
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type OAuthToken = machine.OAuthToken
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type ApiKey = machine.ApiKey
+
+/**
+ * A verified machine token: Clerk's `{ data, tokenType }`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type MachineToken = machine.MachineToken
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type MachineTokenVerifierService = backend.MachineTokenVerifierService
+
+/**
+ * Verifies opaque machine tokens (`mt_`, `oat_`, `ak_`) through the Backend API. Optional: without it,
+ * such tokens fail with `unexpected-error`. `ClerkLive` provides one; tests provide a `Layer.succeed`.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class MachineTokenVerifier extends Context.Tag("effect-clerk/MachineTokenVerifier")<
+  MachineTokenVerifier,
+  MachineTokenVerifierService
+>() {}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type RefreshSessionParams = backend.RefreshSessionParams
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type SessionBackendService = backend.SessionBackendService
+
+/**
+ * The two Backend API calls of the cookie path: the session refresh (`__refresh`) and the handshake
+ * payload (`__clerk_handshake_nonce`). Optional: without it, refresh fails with `missing-api-client` (and
+ * the handshake takes over) and a nonce resolves to no cookies. `ClerkLive` provides one.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class SessionBackend extends Context.Tag("effect-clerk/SessionBackend")<
+  SessionBackend,
+  SessionBackendService
+>() {}
+
+// -----------------------------------------------------------------------------------------------------------
 // Keys
 // -----------------------------------------------------------------------------------------------------------
 
@@ -293,6 +572,59 @@ export interface Options {
   readonly clockSkew?: Duration.DurationInput | undefined
   /** How long a fetched JWKS is used before it is fetched again; default 1 hour. */
   readonly jwksCacheTtl?: Duration.DurationInput | undefined
+  /** Which tokens `authenticateRequest` accepts by default; default `session_token`. */
+  readonly acceptsToken?: AcceptsToken | undefined
+  /** This application is a satellite of another domain's primary (multi-domain). */
+  readonly isSatellite?: boolean | undefined
+  /** A satellite's domain (`satellite.example.com`): its Frontend API is `clerk.<domain>` in production. */
+  readonly domain?: string | undefined
+  /** The primary's sign-in page; an absolute URL on another origin, required for development satellites. */
+  readonly signInUrl?: string | undefined
+  readonly signUpUrl?: string | undefined
+  readonly afterSignInUrl?: string | undefined
+  readonly afterSignUpUrl?: string | undefined
+  /** A satellite page load with no Clerk cookies goes to the primary to sync; default `false`, as Clerk's Core 3. */
+  readonly satelliteAutoSync?: boolean | undefined
+  /** URL patterns that name the active organization (`/orgs/:slug/(.*)`) or the personal account. */
+  readonly organizationSyncOptions?: OrganizationSyncOptions | undefined
+}
+
+/**
+ * The options of `layerConfig`. Those read from the environment by default are `Config` values; an absent
+ * variable leaves the option unset. The others are plain values.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ConfigOptions extends
+  Omit<
+    Options,
+    | "jwtKey"
+    | "publishableKey"
+    | "authorizedParties"
+    | "proxyUrl"
+    | "domain"
+    | "isSatellite"
+    | "signInUrl"
+    | "signUpUrl"
+  >
+{
+  /** Default `CLERK_JWT_KEY` (a PEM; literal `\n` sequences read as line breaks). */
+  readonly jwtKey?: Config.Config<string | undefined> | undefined
+  /** Default `CLERK_PUBLISHABLE_KEY`. */
+  readonly publishableKey?: Config.Config<string | undefined> | undefined
+  /** Default `CLERK_AUTHORIZED_PARTIES`, a comma-separated list of origins. */
+  readonly authorizedParties?: Config.Config<ReadonlyArray<string> | undefined> | undefined
+  /** Default `CLERK_PROXY_URL`. */
+  readonly proxyUrl?: Config.Config<string | undefined> | undefined
+  /** Default `CLERK_DOMAIN`. */
+  readonly domain?: Config.Config<string | undefined> | undefined
+  /** Default `CLERK_IS_SATELLITE`. */
+  readonly isSatellite?: Config.Config<boolean | undefined> | undefined
+  /** Default `CLERK_SIGN_IN_URL`. */
+  readonly signInUrl?: Config.Config<string | undefined> | undefined
+  /** Default `CLERK_SIGN_UP_URL`. */
+  readonly signUpUrl?: Config.Config<string | undefined> | undefined
 }
 
 /**
@@ -318,13 +650,50 @@ export interface ClerkAuthService {
    * the input.
    */
   readonly verifyToken: (token: string, options?: VerifyOptions) => Effect.Effect<SessionClaims, ClerkTokenError>
+  /**
+   * A machine token: an M2M JWT (`sub` `mch_…`) or OAuth access-token JWT (`typ` `at+jwt`) verified
+   * locally with the instance's keys, or an opaque `mt_…`/`oat_…`/`ak_…` through the `MachineTokenVerifier`.
+   * Anything else fails with `token-type-unknown`.
+   */
+  readonly verifyMachineToken: (
+    token: string,
+    options?: VerifyOptions
+  ) => Effect.Effect<MachineToken, ClerkMachineTokenError>
+  /**
+   * Who is calling, as Clerk's `authenticateRequest` decides it: `SignedIn`, `SignedOut` (with Clerk's
+   * reason) or `Handshake` (a redirect for the browser). Never fails.
+   */
+  readonly authenticateRequest: (
+    request: RequestInput,
+    options?: AuthenticateRequestOptions
+  ) => Effect.Effect<RequestState>
   /** The auth object of verified claims (see `toAuth`). */
   readonly toAuth: (claims: SessionClaims, options?: ToAuthOptions) => AuthObject
 }
 
+// The optional Backend API services, taken from context when present. A function, so that importing the
+// module runs nothing.
+const backends = (): Effect.Effect<internal.Backends> =>
+  Effect.map(
+    Effect.all([Effect.serviceOption(MachineTokenVerifier), Effect.serviceOption(SessionBackend)]),
+    ([machineVerifier, sessionBackend]) => ({
+      machine: Option.getOrUndefined(machineVerifier),
+      session: Option.getOrUndefined(sessionBackend)
+    })
+  )
+
+const makeWith = (
+  options: Options,
+  lenient: boolean
+): Effect.Effect<ClerkAuthService, Cause.IllegalArgumentException, JwksSource> =>
+  Effect.flatMap(backends(), (found) =>
+    options.jwtKey !== undefined
+      ? internal.make(options, undefined, found, { lenient })
+      : Effect.flatMap(JwksSource, (source) => internal.make(options, source, found, { lenient })))
+
 /**
  * Builds the service. With a `jwtKey` nothing else is needed; without one, the keys come from the
- * `JwksSource` in context.
+ * `JwksSource` in context. A `MachineTokenVerifier` and a `SessionBackend` in context are used when present.
  *
  * @since 0.1.0
  * @category constructors
@@ -334,10 +703,46 @@ export function make(
 ): Effect.Effect<ClerkAuthService, Cause.IllegalArgumentException>
 export function make(options: Options): Effect.Effect<ClerkAuthService, Cause.IllegalArgumentException, JwksSource>
 export function make(options: Options): Effect.Effect<ClerkAuthService, Cause.IllegalArgumentException, JwksSource> {
-  return options.jwtKey !== undefined
-    ? internal.make(options, undefined)
-    : Effect.flatMap(JwksSource, (source) => internal.make(options, source))
+  return makeWith(options, false)
 }
+
+const optionalString = (name: string): Config.Config<string | undefined> =>
+  Config.map(Config.option(Config.string(name)), (value) => {
+    const text = Option.getOrUndefined(value)?.trim()
+    return text === "" ? undefined : text
+  })
+
+const optionalList = (name: string): Config.Config<ReadonlyArray<string> | undefined> =>
+  Config.map(optionalString(name), (value) => {
+    const list = value?.split(",").map((entry) => entry.trim()).filter((entry) => entry !== "")
+    return list === undefined || list.length === 0 ? undefined : list
+  })
+
+const optionalBoolean = (name: string): Config.Config<boolean | undefined> =>
+  Config.map(Config.option(Config.boolean(name)), Option.getOrUndefined)
+
+/**
+ * The options read from `Config` (the environment by default): `CLERK_JWT_KEY`, `CLERK_PUBLISHABLE_KEY`,
+ * `CLERK_AUTHORIZED_PARTIES` (comma-separated), `CLERK_PROXY_URL`, `CLERK_DOMAIN`, `CLERK_IS_SATELLITE`,
+ * `CLERK_SIGN_IN_URL`, `CLERK_SIGN_UP_URL`; every one optional.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const optionsFromConfig = (config: ConfigOptions = {}): Effect.Effect<Options, ConfigError.ConfigError> =>
+  Effect.map(
+    Config.all({
+      jwtKey: config.jwtKey ?? optionalString("CLERK_JWT_KEY"),
+      publishableKey: config.publishableKey ?? optionalString("CLERK_PUBLISHABLE_KEY"),
+      authorizedParties: config.authorizedParties ?? optionalList("CLERK_AUTHORIZED_PARTIES"),
+      proxyUrl: config.proxyUrl ?? optionalString("CLERK_PROXY_URL"),
+      domain: config.domain ?? optionalString("CLERK_DOMAIN"),
+      isSatellite: config.isSatellite ?? optionalBoolean("CLERK_IS_SATELLITE"),
+      signInUrl: config.signInUrl ?? optionalString("CLERK_SIGN_IN_URL"),
+      signUpUrl: config.signUpUrl ?? optionalString("CLERK_SIGN_UP_URL")
+    }),
+    (read): Options => ({ ...config, ...read })
+  )
 
 /**
  * A layer from plain values. Fails with `IllegalArgumentException` when an option is unusable (a `jwtKey`
@@ -356,11 +761,43 @@ export function layer(options: Options): Layer.Layer<ClerkAuth, Cause.IllegalArg
 }
 
 /**
- * Session token verification for one Clerk instance.
+ * A layer from `Config` (the environment by default; see `optionsFromConfig`). A present but unusable
+ * value (a malformed publishable key, a `jwtKey` that is no RSA public key, `CLERK_IS_SATELLITE=maybe`) is
+ * a `ConfigError`. A missing publishable key is not: an application that only calls the Backend API
+ * builds fine, and verification fails when attempted, `verifyToken` with `jwk-failed-to-resolve` and
+ * `authenticateRequest` signed out with that reason, each naming `CLERK_PUBLISHABLE_KEY`.
+ *
+ * Without `CLERK_JWT_KEY`, the keys come from the `JwksSource` in context (`ClerkLive` provides the
+ * Backend API's; `JwksSource.none` provides none).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  config: ConfigOptions = {}
+): Layer.Layer<ClerkAuth, ConfigError.ConfigError, JwksSource> =>
+  Layer.effect(
+    ClerkAuth,
+    optionsFromConfig(config).pipe(
+      Effect.flatMap((options) =>
+        Effect.catchTag(
+          makeWith(options, true),
+          "IllegalArgumentException",
+          (error) => Effect.fail(ConfigError.InvalidData([], error.message))
+        )
+      ),
+      Effect.map((service) => ClerkAuth.make(service))
+    )
+  )
+
+/**
+ * Session token verification and request authentication for one Clerk instance.
  *
  * - `ClerkAuth.layer({ jwtKey, publishableKey, authorizedParties })`: networkless.
  * - `ClerkAuth.layer({ publishableKey })` + a `JwksSource`: keys from the instance's JWKS.
- * - `ClerkAuth.verifyToken(token)`, `ClerkAuth.toAuth(claims)`.
+ * - `ClerkAuth.layerConfig()`: the same from the environment (in `ClerkLive`, with the Backend API wired).
+ * - `ClerkAuth.verifyToken(token)`, `ClerkAuth.authenticateRequest(request)`,
+ *   `ClerkAuth.verifyMachineToken(token)`, `ClerkAuth.toAuth(claims)`.
  *
  * Each instance has its own JWKS cache and signature cache: build the layer once and provide it once.
  *
@@ -376,4 +813,9 @@ export class ClerkAuth extends Effect.Service<ClerkAuth>()("effect-clerk/ClerkAu
    * @category layers
    */
   static readonly layer = layer
+  /**
+   * @since 0.1.0
+   * @category layers
+   */
+  static readonly layerConfig = layerConfig
 }

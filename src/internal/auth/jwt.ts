@@ -21,8 +21,16 @@ export const isAlgorithm = (alg: unknown): alg is Algorithm =>
 
 /** The `cat` header of session tokens. */
 export const CATEGORY_SESSION = "cl_B7d4PD111AAA"
+/** The `cat` header of JWT-template tokens. */
+export const CATEGORY_TEMPLATE = "cl_B7d4PD222AAA"
+/** The `cat` header of machine-to-machine tokens. */
+export const CATEGORY_M2M = "cl_B7d4PD333AAA"
 /** The `cat` header of instances that opted out of categories: it says nothing about the token's kind. */
 export const CATEGORY_IGNORE = "cl_I7d4PD111III"
+
+/** Clerk's `isNonSessionJwtCategory`: a `cat` that is present and neither session nor ignore. */
+export const isNonSessionCategory = (cat: unknown): boolean =>
+  cat !== undefined && cat !== CATEGORY_SESSION && cat !== CATEGORY_IGNORE
 
 export interface Jwt {
   readonly header: Readonly<Record<string, unknown>>
@@ -94,18 +102,23 @@ export const decode = (token: string): Jwt | ClerkTokenError => {
 
 /**
  * What a kind of token may carry in its header. Session tokens: `typ` absent or `JWT`, `cat` absent,
- * session or ignore. Machine tokens (later) bring rules of their own.
+ * session or ignore. M2M JWTs: `typ` absent or `JWT`, `cat` absent or M2M. OAuth access tokens: `typ`
+ * `at+jwt`, any `cat` (Clerk does not look at it there).
  */
 export interface HeaderRules {
   readonly types: ReadonlyArray<string>
   readonly typeMayBeAbsent: boolean
-  readonly categories: ReadonlyArray<string>
+  /** The accepted `cat` values when present, or `"any"`. */
+  readonly categories: ReadonlyArray<string> | "any"
+  /** What a refused `cat` is called in the error. */
+  readonly kind: string
 }
 
 export const sessionHeader: HeaderRules = {
   types: ["JWT"],
   typeMayBeAbsent: true,
-  categories: [CATEGORY_SESSION, CATEGORY_IGNORE]
+  categories: [CATEGORY_SESSION, CATEGORY_IGNORE],
+  kind: "a session token's (a JWT template or machine token?)"
 }
 
 /**
@@ -123,8 +136,9 @@ export const checkHeader = (header: Jwt["header"], rules: HeaderRules): Algorith
     return fail("token-invalid-algorithm", `the alg header is not one of ${Object.keys(ALGORITHMS).join(", ")}`)
   }
   const cat = header["cat"]
-  if (cat !== undefined && (typeof cat !== "string" || !rules.categories.includes(cat))) {
-    return fail("token-invalid", "the cat header is not a session token's (a JWT template or machine token?)")
+  const categories = rules.categories
+  if (cat !== undefined && categories !== "any" && (typeof cat !== "string" || !categories.includes(cat))) {
+    return fail("token-invalid", `the cat header is not ${rules.kind}`)
   }
   return alg
 }

@@ -124,3 +124,24 @@ export const session: Profile<Claims.SessionClaims> = {
   header: Jwt.sessionHeader,
   claims: Claims.decodeSession
 }
+
+/**
+ * The signature of a JWT, and nothing else: Clerk's `verifyHandshakeJwt` checks the header (`typ`, `alg`,
+ * a session or ignore `cat`, so a JWT template cannot carry `Set-Cookie` directives) and the signature,
+ * but no claim, not even the time ones. The decoded token when it holds.
+ */
+export const verifySignatureOnly = (
+  resolver: KeyResolver,
+  token: string,
+  header: Jwt.HeaderRules
+): Effect.Effect<Jwt.Jwt, ClerkTokenError> =>
+  Effect.flatMap(Clock.currentTimeMillis, (now) => {
+    const jwt = Jwt.decode(token)
+    if (jwt instanceof ClerkTokenError) return Effect.fail(jwt)
+    const alg = Jwt.checkHeader(jwt.header, header)
+    if (alg instanceof ClerkTokenError) return Effect.fail(alg)
+    return Effect.as(
+      Effect.flatMap(resolver.resolve(Jwt.keyId(jwt.header), now), (key) => verifySignature(key, alg, jwt)),
+      jwt
+    )
+  })
