@@ -3,17 +3,30 @@
  * that lives in the service (each build of the layer is a fresh, empty instance); the seeding and
  * inspection methods let a test set up and look at that state without going through HTTP.
  *
- * The same handler backs `ClerkTest`'s `HttpClient`, and can be served over HTTP by a local server.
+ * The same handler backs `ClerkTest`'s `HttpClient`, and is served over HTTP by `OfflineServer.serve`.
+ *
+ * Every state change it makes emits the webhook Clerk would send (`user.created`, `organization.updated`,
+ * `organizationMembership.deleted`, `session.created`, `email.created`, …), signed with a test secret: read
+ * them from `webhooks`, `subscribeWebhooks` or `emittedWebhooks`, or have them POSTed to a local URL. Faults
+ * (`Faults`) make it answer as Clerk does on a bad day.
  *
  * @since 0.1.0
  */
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
+import type * as Stream from "effect/Stream"
 import type { JWK } from "jose"
+import type * as Faults from "./Faults.js"
 import * as Engine from "./internal/engine.js"
 import type * as Errors from "./internal/errors.js"
+import * as Exchange from "./internal/exchange.js"
+import * as FaultInjector from "./internal/faults.js"
 import * as Model from "./internal/model.js"
 import * as Organizations from "./internal/organizations.js"
 import * as Router from "./internal/router.js"
@@ -23,6 +36,7 @@ import * as SessionTokens from "./internal/sessionTokens.js"
 import * as Signer from "./internal/signer.js"
 import type { Tx } from "./internal/tx.js"
 import * as Users from "./internal/users.js"
+import * as Webhooks from "./internal/webhooks.js"
 import { routes } from "./routes/index.js"
 
 /**
@@ -45,6 +59,32 @@ export type ApiResponse = Engine.ApiResponse
  * @category models
  */
 export type LoggedRequest = Engine.LoggedRequest
+
+/**
+ * A request as the wire answers it, faults included: a response with its body as text, or a dropped
+ * connection. (An answer that never comes is an `exchange` that never completes.)
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ExchangeResult = Exchange.Exchange
+
+/**
+ * A webhook the offline Clerk sent: `type`, the envelope as `event`, and `headers` + `body` signed as Svix
+ * signs them, ready for `Webhooks.verify`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SignedWebhook = Webhooks.SignedWebhook
+
+/**
+ * What became of a webhook POSTed to `webhooks.url`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type WebhookDelivery = Webhooks.Delivery
 
 /**
  * A body that could not be read; the handler answers it with a 400.
@@ -91,6 +131,27 @@ export interface Options {
   readonly restrictions?: Partial<Restrictions> | undefined
   /** The `iss` of the tokens it mints. Default `https://offline.clerk.accounts.dev`. */
   readonly issuer?: string | undefined
+  readonly webhooks?: WebhookOptions | undefined
+  /** Faults to inject from the start; `setFaults` changes them later. None by default. */
+  readonly faults?: Faults.Options | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface WebhookOptions {
+  /** `whsec_…`; default `ClerkTest.webhookSecret`, a fixed test secret. */
+  readonly signingSecret?: string | Redacted.Redacted<string> | undefined
+  /**
+   * POST every webhook here, in order, as Svix would: `http://127.0.0.1:<port>/…` only. A receiver that fails
+   * is retried (`maxAttempts`) and then skipped; the offline Clerk carries on either way.
+   */
+  readonly url?: string | undefined
+  /** Attempts per webhook, the first included; default 3. */
+  readonly maxAttempts?: number | undefined
+  /** How long one attempt may take; default 5 seconds. */
+  readonly attemptTimeout?: Duration.DurationInput | undefined
 }
 
 /**
@@ -209,8 +270,13 @@ export class OfflineClerkError extends Data.TaggedError("OfflineClerkError")<{
  * @category models
  */
 export interface OfflineClerkService {
-  /** Answers one Backend API request. */
+  /** Answers one Backend API request. No faults apply: see `exchange`. */
   readonly handle: (request: ApiRequest) => Effect.Effect<ApiResponse>
+  /**
+   * Answers one request as the wire would, with the faults in force applied: what the `HttpClient` of
+   * `ClerkTest` and the local server serve.
+   */
+  readonly exchange: (request: ApiRequest) => Effect.Effect<ExchangeResult>
   /**
    * Adds a user directly, with `POST /users`'s uniqueness and format checks (plus a chosen id and
    * timestamps), but past the password rules and the allow-list and block-list: seeding sets state up.
@@ -238,6 +304,28 @@ export interface OfflineClerkService {
   readonly sessions: Effect.Effect<ReadonlyArray<Wire>>
   /** Every request answered so far (the latest 1,000), oldest first. */
   readonly requests: Effect.Effect<ReadonlyArray<LoggedRequest>>
+  /** The secret the webhooks are signed with, for `Webhooks.layer({ signingSecret })`. */
+  readonly webhookSecret: Redacted.Redacted<string>
+  /** A publishable key naming the instance's Frontend API (the issuer's host), for front-end code. */
+  readonly publishableKey: string
+  /** The webhooks sent from the moment the stream runs on. */
+  readonly webhooks: Stream.Stream<SignedWebhook>
+  /**
+   * Subscribes now: the stream it returns has every webhook sent after this effect completes, however late
+   * it is run. Prefer it to `webhooks` when a test forks the reader and then makes the change.
+   */
+  readonly subscribeWebhooks: Effect.Effect<Stream.Stream<SignedWebhook>, never, Scope.Scope>
+  /** Every webhook sent so far (the latest 1,000), oldest first. */
+  readonly emittedWebhooks: Effect.Effect<ReadonlyArray<SignedWebhook>>
+  /** What became of each webhook POSTed to `webhooks.url`, oldest first. */
+  readonly webhookDeliveries: Effect.Effect<ReadonlyArray<WebhookDelivery>>
+  /**
+   * Replaces the faults in force (`undefined` for none), their script counters and draws starting afresh.
+   * Options that make no sense (a rate above 1) are a defect.
+   */
+  readonly setFaults: (faults: Faults.Options | undefined) => Effect.Effect<void>
+  /** The faults injected since they were last set, oldest first. */
+  readonly injectedFaults: Effect.Effect<ReadonlyArray<Faults.Injected>>
 }
 
 /**
@@ -258,31 +346,68 @@ const seedError = (failure: Errors.ApiFailure): OfflineClerkError => {
 const list = (value: string | ReadonlyArray<string> | undefined): ReadonlyArray<string> =>
   value === undefined ? [] : typeof value === "string" ? [value] : value
 
+/** `pk_test_` and the base64 of the Frontend API host with a `$`, as Clerk's publishable keys are. */
+const publishableKey = (issuer: string): string => {
+  let host: string
+  try {
+    host = new URL(issuer).host
+  } catch {
+    host = issuer
+  }
+  return `pk_test_${btoa(`${host}$`).replace(/=+$/, "")}`
+}
+
 /**
- * A fresh offline Clerk.
+ * A fresh offline Clerk. The scope holds its webhook delivery, when `webhooks.url` is given.
+ *
+ * Misconfiguration is a defect when it is built: a `webhooks.url` that is not on 127.0.0.1, a signing secret
+ * that is not `whsec_` and base64, fault rates outside [0, 1].
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): Effect.Effect<OfflineClerkService> =>
+export const make = (options: Options = {}): Effect.Effect<OfflineClerkService, never, Scope.Scope> =>
   Effect.gen(function*() {
     const instanceId = options.instanceId ?? "ins_offline"
+    const seedNumber = options.seed ?? 1
     const signer = yield* Signer.make({
       kid: `ins_${instanceId.replace(/^ins_/, "")}`,
       issuer: options.issuer ?? "https://offline.clerk.accounts.dev"
     })
+    const secretOption = options.webhooks?.signingSecret
+    const webhookSecret = secretOption === undefined
+      ? Webhooks.DEFAULT_SECRET
+      : Redacted.isRedacted(secretOption)
+      ? secretOption
+      : Redacted.make(secretOption)
+    const badSecret = yield* Webhooks.checkSecret(webhookSecret)
+    if (Option.isSome(badSecret)) return yield* Effect.dieMessage(badSecret.value)
+    const url = options.webhooks?.url
+    const badUrl = url === undefined ? undefined : Webhooks.checkUrl(url)
+    if (badUrl !== undefined) return yield* Effect.dieMessage(badUrl)
+    const hub = yield* Webhooks.make({
+      secret: webhookSecret,
+      instanceId,
+      seed: seedNumber,
+      url,
+      maxAttempts: Math.max(1, options.webhooks?.maxAttempts ?? 3),
+      attemptTimeout: options.webhooks?.attemptTimeout ?? "5 seconds"
+    })
     const engine = yield* Engine.make({
-      seed: options.seed ?? 1,
+      seed: seedNumber,
       instanceId,
       restrictions: { ...Model.defaultRestrictions, ...options.restrictions },
       routes,
-      signer
+      signer,
+      publish: hub.publish
     })
+    const injector = yield* FaultInjector.make(options.faults, seedNumber)
     const seed = <A>(f: (tx: Tx) => Effect.Effect<A, Errors.ApiFailure>) =>
       Effect.mapError(engine.transact(f), seedError)
 
     return {
-      handle: engine.handle,
+      handle: (request) => engine.handle(request),
+      exchange: Exchange.make(engine, injector),
       seedUser: (user) =>
         seed((tx) =>
           Effect.map(
@@ -367,7 +492,15 @@ export const make = (options: Options = {}): Effect.Effect<OfflineClerkService> 
         (world) => Model.rows(world, "memberships").map((row) => Serialize.membership(world, row))
       ),
       sessions: Effect.map(engine.world, (world) => Model.rows(world, "sessions").map(Serialize.session)),
-      requests: engine.requests
+      requests: engine.requests,
+      webhookSecret,
+      publishableKey: publishableKey(signer.issuer),
+      webhooks: hub.stream,
+      subscribeWebhooks: hub.subscribe,
+      emittedWebhooks: hub.emitted,
+      webhookDeliveries: hub.deliveries,
+      setFaults: injector.set,
+      injectedFaults: injector.injected
     }
   })
 

@@ -2,19 +2,23 @@
  * The offline Clerk's engine: one world in a `SynchronizedRef`, and the handler that routes a request,
  * runs it as one transaction against that world, and answers as Clerk would. Requests are serialised by
  * the ref, so concurrent fibers never lose a write; a failed request leaves the world as it was; a defect
- * in a route becomes a 500 rather than crashing the caller.
+ * in a route becomes a 500 rather than crashing the caller. A committed transaction's webhook events are
+ * published inside the same critical section, so subscribers see them in commit order.
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Ref from "effect/Ref"
 import * as SynchronizedRef from "effect/SynchronizedRef"
+import type * as Faults from "../Faults.js"
 import * as Errors from "./errors.js"
+import * as Events from "./events.js"
 import * as Ids from "./ids.js"
 import * as Model from "./model.js"
 import * as Router from "./router.js"
 import { Signer, type SignerService } from "./signer.js"
 import { Tx } from "./tx.js"
+import type * as Webhooks from "./webhooks.js"
 
 /** A request, as the handler sees it. */
 export interface ApiRequest {
@@ -26,6 +30,8 @@ export interface ApiRequest {
   readonly body: unknown
   /** When given, `authorization` must carry a secret key (`Bearer sk_test_…`), or the answer is a 401. */
   readonly headers?: Readonly<Record<string, string>> | undefined
+  /** The caller's address, when it came over a socket: reported in the webhooks' `event_attributes`. */
+  readonly clientIp?: string | undefined
 }
 
 /**
@@ -50,7 +56,10 @@ export interface LoggedRequest {
   readonly path: string
   /** The spec's operationId, when the path matched one. */
   readonly operationId: string | undefined
+  /** The status answered; 0 when no answer came (a timeout or a connection reset fault). */
   readonly status: number
+  /** The fault injected into this request, if any. */
+  readonly fault?: Faults.Fault["_tag"] | undefined
 }
 
 export interface Options {
@@ -59,14 +68,38 @@ export interface Options {
   readonly restrictions: Model.Restrictions
   readonly routes: Router.Routes
   readonly signer: SignerService
+  /** Receives the webhook events of every commit, in commit order. Must not fail. */
+  readonly publish: (
+    events: ReadonlyArray<Events.Event>,
+    now: number,
+    origin: Webhooks.Origin | undefined
+  ) => Effect.Effect<void>
+}
+
+export interface HandleOptions {
+  /** Answer as the request would be answered, but keep nothing: the world and the webhooks stay as they were. */
+  readonly dryRun?: boolean | undefined
+  /** The fault the request met, for the log. */
+  readonly fault?: Faults.Fault["_tag"] | undefined
+}
+
+export interface TransactOptions {
+  readonly dryRun?: boolean | undefined
+  /** The request behind the transaction, for the webhooks; `undefined` for seeding. */
+  readonly origin?: Webhooks.Origin | undefined
 }
 
 export interface Engine {
-  readonly handle: (request: ApiRequest) => Effect.Effect<ApiResponse>
+  readonly handle: (request: ApiRequest, options?: HandleOptions) => Effect.Effect<ApiResponse>
   /** Runs `f` as one transaction: its writes commit when it succeeds and vanish when it fails. */
   readonly transact: <A>(
-    f: (tx: Tx) => Effect.Effect<A, Errors.ApiFailure, Signer>
+    f: (tx: Tx) => Effect.Effect<A, Errors.ApiFailure, Signer>,
+    options?: TransactOptions
   ) => Effect.Effect<A, Errors.ApiFailure>
+  /** Clerk's error answer for a failure, with a fresh trace id. */
+  readonly failure: (error: Errors.ApiFailure) => Effect.Effect<ApiResponse>
+  /** Logs a request that never reached the handler (a fault answered it). */
+  readonly record: (entry: LoggedRequest) => Effect.Effect<void>
   readonly world: Effect.Effect<Model.World>
   readonly requests: Effect.Effect<ReadonlyArray<LoggedRequest>>
 }
@@ -75,6 +108,10 @@ export interface Engine {
 const MAX_LOGGED = 1_000
 
 const SECRET_KEY = /^Bearer sk_(test|live)_\S+$/
+const MACHINE_KEY = /^Bearer ak_\S+$/
+
+/** The operations a machine authenticates to with its own secret key; the routes check which machine. */
+const MACHINE_OPERATIONS: ReadonlySet<string> = new Set(["createM2MToken", "getM2MTokens", "revokeM2MToken", "verifyM2MToken"])
 
 const internalError = (defect: unknown) =>
   new Errors.ApiFailure({
@@ -95,14 +132,25 @@ export const make = (options: Options): Effect.Effect<Engine> =>
     const traces = yield* Ref.make(0)
 
     const transact = <A>(
-      f: (tx: Tx) => Effect.Effect<A, Errors.ApiFailure, Signer>
+      f: (tx: Tx) => Effect.Effect<A, Errors.ApiFailure, Signer>,
+      context: TransactOptions = {}
     ): Effect.Effect<A, Errors.ApiFailure> =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         SynchronizedRef.modifyEffect(ref, (world) => {
           const tx = new Tx(world, now, options.seed)
           return f(tx).pipe(
             Effect.provideService(Signer, options.signer),
-            Effect.map((a): readonly [Either.Either<A, Errors.ApiFailure>, Model.World] => [Either.right(a), tx.world]),
+            Effect.flatMap((a) => {
+              if (context.dryRun === true) return Effect.succeed([Either.right(a), world] as const)
+              // Computed after the route succeeded and before the next request can run: a defect here is
+              // caught below like one in the route, and the write does not commit.
+              const events = Events.of(world, tx)
+              return Effect.as(
+                options.publish(events, now, context.origin),
+                [Either.right<A>(a), tx.world] as const
+              )
+            }),
+            Effect.map((result): readonly [Either.Either<A, Errors.ApiFailure>, Model.World] => result),
             Effect.catchAll((failure) => Effect.succeed([Either.left(failure), world] as const)),
             Effect.catchAllDefect((defect) => Effect.succeed([Either.left(internalError(defect)), world] as const))
           )
@@ -118,9 +166,15 @@ export const make = (options: Options): Effect.Effect<Engine> =>
         }
       })
 
-    const route = (request: ApiRequest, match: Router.Match | undefined): Effect.Effect<ApiResponse> => {
+    const route = (
+      request: ApiRequest,
+      match: Router.Match | undefined,
+      dryRun: boolean
+    ): Effect.Effect<ApiResponse> => {
       const authorization = request.headers?.["authorization"]
-      if (request.headers !== undefined && (authorization === undefined || !SECRET_KEY.test(authorization))) {
+      const machine = match !== undefined && MACHINE_OPERATIONS.has(match.operationId) && authorization !== undefined &&
+        MACHINE_KEY.test(authorization)
+      if (request.headers !== undefined && !machine && (authorization === undefined || !SECRET_KEY.test(authorization))) {
         return failure(Errors.unauthenticated())
       }
       if (match === undefined) return failure(Errors.noSuchOperation(request.method, request.path))
@@ -131,8 +185,9 @@ export const make = (options: Options): Effect.Effect<Engine> =>
       if (handler === undefined) {
         return failure(Errors.notImplemented(match.operationId, match.method, match.template))
       }
-      const routeRequest = { params: match.params, query: request.query, body: request.body }
-      return transact((tx) => handler(routeRequest, tx)).pipe(
+      const routeRequest = { params: match.params, query: request.query, body: request.body, authorization }
+      const origin = { clientIp: request.clientIp, userAgent: request.headers?.["user-agent"] }
+      return transact((tx) => handler(routeRequest, tx), { dryRun, origin }).pipe(
         Effect.map((reply): ApiResponse => ({
           status: reply.status,
           headers: reply.body === undefined ? {} : json,
@@ -142,18 +197,20 @@ export const make = (options: Options): Effect.Effect<Engine> =>
       )
     }
 
-    const handle = (request: ApiRequest): Effect.Effect<ApiResponse> => {
+    const record = (entry: LoggedRequest) => Ref.update(log, (entries) => [...entries.slice(-(MAX_LOGGED - 1)), entry])
+
+    const handle = (request: ApiRequest, handleOptions: HandleOptions = {}): Effect.Effect<ApiResponse> => {
       const method = request.method.toUpperCase()
       const match = Router.match(method, request.path)
-      return Effect.tap(route({ ...request, method }, match), (response) =>
-        Ref.update(log, (entries) =>
-          [...entries.slice(-(MAX_LOGGED - 1)), {
-            method,
-            path: request.path,
-            operationId: match?.operationId,
-            status: response.status
-          }]))
+      return Effect.tap(route({ ...request, method }, match, handleOptions.dryRun === true), (response) =>
+        record({
+          method,
+          path: request.path,
+          operationId: match?.operationId,
+          status: response.status,
+          ...(handleOptions.fault === undefined ? {} : { fault: handleOptions.fault })
+        }))
     }
 
-    return { handle, transact, world: SynchronizedRef.get(ref), requests: Ref.get(log) }
+    return { handle, transact, failure, record, world: SynchronizedRef.get(ref), requests: Ref.get(log) }
   })

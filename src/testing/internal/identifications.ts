@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import * as Errors from "./errors.js"
 import * as Identifiers from "./identifiers.js"
+import * as Messages from "./messages.js"
 import type * as Model from "./model.js"
 import type { Tx } from "./tx.js"
 import * as Users from "./users.js"
@@ -180,6 +181,27 @@ export const prepare = (tx: Tx, row: Model.IdentificationRow) => {
     expireAt: tx.now + CODE_LIFETIME_MILLIS,
     createdAt: tx.now
   })
+  const data = { otp_code: TEST_CODE, requested_at: new Date(tx.now).toISOString() }
+  if (row.type === "phone_number") {
+    Messages.sms(tx, {
+      to: row.value,
+      slug: "verification_code",
+      text: `${TEST_CODE} is your verification code.`,
+      userId: row.userId,
+      phoneNumberId: row.id,
+      data
+    })
+  } else {
+    Messages.email(tx, {
+      to: row.value,
+      slug: "verification_code",
+      subject: `${TEST_CODE} is your verification code`,
+      text: `Enter ${TEST_CODE} to verify your email address.`,
+      userId: row.userId,
+      emailAddressId: row.id,
+      data
+    })
+  }
   return verificationJson(verification)
 }
 

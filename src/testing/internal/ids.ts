@@ -52,6 +52,10 @@ export const token = (seed: number, seq: number): string => {
   return base62(value, 40).slice(-40)
 }
 
+/** `mt_…`, `ak_…`: the ids Clerk gives M2M tokens and API keys, a prefix and 32 hex characters. */
+export const hex = (prefix: string, seed: number, seq: number): string =>
+  `${prefix}_${words(seed ^ 0x165667b1, seq).map((w) => w.toString(16).padStart(8, "0")).join("")}`
+
 /** A trace id for error bodies: 32 hex characters. */
 export const traceId = (seed: number, seq: number): string =>
   words(seed ^ 0x27d4eb2f, seq).map((w) => w.toString(16).padStart(8, "0")).join("")

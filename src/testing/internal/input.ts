@@ -14,6 +14,11 @@ export interface RouteRequest {
   readonly query: URLSearchParams
   /** Parsed JSON, a `FormData` for multipart uploads, or `undefined` for none. */
   readonly body: unknown
+  /**
+   * The `Authorization` header, for the operations a machine may call with its own secret key (`ak_…`);
+   * `undefined` when the request came with no headers (trusted, as with a secret key).
+   */
+  readonly authorization?: string | undefined
 }
 
 /** A route's answer: a status and a JSON body (`undefined` for none). */

@@ -4,8 +4,12 @@
  */
 import * as Effect from "effect/Effect"
 import * as Errors from "./errors.js"
+import * as Identifiers from "./identifiers.js"
 import * as Input from "./input.js"
+import * as Messages from "./messages.js"
 import type * as Model from "./model.js"
+import * as Serialize from "./serialize.js"
+import type { Tx } from "./tx.js"
 
 const DAY_MILLIS = 86_400_000
 
@@ -33,3 +37,51 @@ export const statusFilter = (request: Input.RouteRequest) =>
     Input.oneOf(request, "status", STATUSES),
     (status) => (row: { readonly status: Model.InvitationStatus }) => status === undefined || row.status === status
   )
+
+export interface NewInvitation {
+  readonly emailAddress: string
+  readonly publicMetadata?: Model.Metadata | null | undefined
+  readonly redirectUrl?: string | null | undefined
+  /** Send the invitation email (`email.created`); default true. */
+  readonly notify?: boolean | null | undefined
+  /** Make a new invitation even when one is pending for the address. */
+  readonly ignoreExisting?: boolean | null | undefined
+  readonly expiresInDays?: number | null | undefined
+  readonly templateSlug?: string | null | undefined
+}
+
+/** An instance invitation, as `POST /invitations` makes it (and inviting a waitlist entry). */
+export const create = (tx: Tx, input: NewInvitation): Effect.Effect<Model.InvitationRow, Errors.ApiFailure> =>
+  Effect.gen(function*() {
+    const email = yield* Identifiers.validate("email_address", input.emailAddress)
+    if (Identifiers.owner(tx, "email_address", email) !== undefined) return yield* Errors.identifierExists("email_address")
+    const pending = tx.find("invitations", (i) => i.emailAddress === email && current(i, tx.now).status === "pending")
+    if (pending !== undefined && input.ignoreExisting !== true) {
+      return yield* Errors.duplicate("email_address", `${email} already has a pending invitation.`)
+    }
+    const token = tx.token()
+    const redirectUrl = input.redirectUrl ?? null
+    const row = tx.put("invitations", {
+      id: tx.id("inv"),
+      seq: tx.seq(),
+      emailAddress: email,
+      publicMetadata: input.publicMetadata ?? {},
+      status: "pending",
+      url: redirectUrl === null
+        ? Serialize.ticketUrl("sign-up", token)
+        : `${redirectUrl}${redirectUrl.includes("?") ? "&" : "?"}__clerk_ticket=${token}`,
+      expiresAt: yield* expiresAt(tx.now, input.expiresInDays),
+      createdAt: tx.now,
+      updatedAt: tx.now
+    })
+    if (input.notify !== false) {
+      Messages.email(tx, {
+        to: email,
+        slug: input.templateSlug ?? "invitation",
+        subject: "You have been invited",
+        text: `You have been invited to sign up. Accept the invitation: ${row.url}`,
+        data: { action_url: row.url, invitation_id: row.id }
+      })
+    }
+    return row
+  })

@@ -238,6 +238,107 @@ export interface SessionRow {
   readonly updatedAt: number
 }
 
+export interface OrganizationDomainRow {
+  readonly id: string
+  readonly seq: number
+  readonly organizationId: string
+  /** Lower-cased. */
+  readonly name: string
+  readonly enrollmentMode: string
+  /** Ownership verified (by the Backend API, or `verify_ownership`). */
+  readonly verified: boolean
+  readonly verifiedAt: number | null
+  readonly createdAt: number
+  readonly updatedAt: number
+}
+
+export interface PermissionRow {
+  readonly id: string
+  readonly seq: number
+  readonly key: string
+  readonly name: string
+  readonly description: string
+  /** `system` for Clerk's own `org:sys_…` permissions, which cannot be changed; `user` otherwise. */
+  readonly type: "system" | "user"
+  readonly createdAt: number
+  readonly updatedAt: number
+}
+
+export interface RoleRow {
+  readonly id: string
+  readonly seq: number
+  readonly key: string
+  readonly name: string
+  readonly description: string | null
+  readonly isCreatorEligible: boolean
+  readonly permissionIds: ReadonlyArray<string>
+  readonly createdAt: number
+  readonly updatedAt: number
+}
+
+export type WaitlistStatus = "pending" | "invited" | "rejected" | "completed"
+
+export interface WaitlistEntryRow {
+  readonly id: string
+  readonly seq: number
+  readonly emailAddress: string
+  readonly status: WaitlistStatus
+  readonly invitationId: string | null
+  readonly createdAt: number
+  readonly updatedAt: number
+}
+
+export interface MachineRow {
+  readonly id: string
+  readonly seq: number
+  readonly name: string
+  /** `ak_…`: what the machine authenticates with (M2M tokens). */
+  readonly secretKey: string
+  /** A rotated key and when it stops working. */
+  readonly previousSecretKey: { readonly key: string; readonly validUntil: number } | null
+  readonly scopedMachineIds: ReadonlyArray<string>
+  readonly defaultTokenTtl: number
+  readonly createdAt: number
+  readonly updatedAt: number
+}
+
+export interface M2MTokenRow {
+  readonly id: string
+  readonly seq: number
+  /** The machine the token was made by. */
+  readonly subject: string
+  readonly token: string
+  readonly format: "opaque" | "jwt"
+  readonly scopes: ReadonlyArray<string>
+  readonly claims: unknown
+  readonly revoked: boolean
+  readonly revocationReason: string | null
+  readonly expiration: number | null
+  readonly lastUsedAt: number | null
+  readonly createdAt: number
+  readonly updatedAt: number
+}
+
+export interface ApiKeyRow {
+  readonly id: string
+  readonly seq: number
+  readonly type: string
+  readonly name: string
+  readonly description: string | null
+  /** `user_…` or `org_…`. */
+  readonly subject: string
+  readonly secret: string
+  readonly claims: unknown
+  readonly scopes: ReadonlyArray<string>
+  readonly createdBy: string | null
+  readonly revoked: boolean
+  readonly revocationReason: string | null
+  readonly expiration: number | null
+  readonly lastUsedAt: number | null
+  readonly createdAt: number
+  readonly updatedAt: number
+}
+
 export interface Restrictions {
   readonly allowlist: boolean
   readonly blocklist: boolean
@@ -246,11 +347,28 @@ export interface Restrictions {
   readonly blockDisposableEmailDomains: boolean
 }
 
+/** One group of instance settings (`/instance/protect`, …), kept in wire format: the offline Clerk only stores them. */
+export type Settings = Readonly<Record<string, unknown>>
+
 export interface InstanceRow {
   readonly id: string
   readonly environmentType: "development" | "production"
   readonly allowedOrigins: ReadonlyArray<string> | null
   readonly restrictions: Restrictions
+  /** By group: `protect`, `communication`, `oauth_application_settings`, `organization_settings`, `auth_config`. */
+  readonly settings: Readonly<Record<string, Settings>>
+  /** Whether a Svix app was made for the instance's webhooks. */
+  readonly svixApp: boolean
+}
+
+/** A satellite domain of the instance (`POST /domains`); the primary domain is not stored. */
+export interface DomainRow {
+  readonly id: string
+  readonly seq: number
+  readonly name: string
+  readonly proxyUrl: string | null
+  readonly createdAt: number
+  readonly updatedAt: number
 }
 
 /** Each table's row type, by table name. */
@@ -269,6 +387,14 @@ export interface Rows {
   readonly actorTokens: ActorTokenRow
   readonly jwtTemplates: JwtTemplateRow
   readonly sessions: SessionRow
+  readonly organizationDomains: OrganizationDomainRow
+  readonly permissions: PermissionRow
+  readonly roles: RoleRow
+  readonly waitlistEntries: WaitlistEntryRow
+  readonly machines: MachineRow
+  readonly m2mTokens: M2MTokenRow
+  readonly apiKeys: ApiKeyRow
+  readonly domains: DomainRow
 }
 
 export type Table = keyof Rows
@@ -290,10 +416,67 @@ export const defaultRestrictions: Restrictions = {
   blockDisposableEmailDomains: false
 }
 
+/**
+ * Clerk's built-in organization permissions, and the two roles every instance starts with. They are made with
+ * negative sequence numbers, before anything a request makes, so they sort first and take no number from the
+ * id generator.
+ */
+const SYSTEM_PERMISSIONS: ReadonlyArray<readonly [key: string, name: string]> = [
+  ["org:sys_profile:manage", "Manage organization"],
+  ["org:sys_profile:delete", "Delete organization"],
+  ["org:sys_memberships:read", "Read members"],
+  ["org:sys_memberships:manage", "Manage members"],
+  ["org:sys_domains:read", "Read domains"],
+  ["org:sys_domains:manage", "Manage domains"]
+]
+
+const permissionId = (key: string): string => `perm_sys_${key.slice("org:sys_".length).replace(":", "_")}`
+
+const builtIn = (): { permissions: HashMap.HashMap<string, PermissionRow>; roles: HashMap.HashMap<string, RoleRow> } => {
+  const permissions = SYSTEM_PERMISSIONS.map(([key, name], i): PermissionRow => ({
+    id: permissionId(key),
+    seq: -100 + i,
+    key,
+    name,
+    description: `${name}.`,
+    type: "system",
+    createdAt: 0,
+    updatedAt: 0
+  }))
+  const roles: ReadonlyArray<RoleRow> = [
+    {
+      id: "role_org_admin",
+      seq: -10,
+      key: "org:admin",
+      name: "Admin",
+      description: "Manages the organization and its members.",
+      isCreatorEligible: true,
+      permissionIds: permissions.map((p) => p.id),
+      createdAt: 0,
+      updatedAt: 0
+    },
+    {
+      id: "role_org_member",
+      seq: -9,
+      key: "org:member",
+      name: "Member",
+      description: "A member of the organization.",
+      isCreatorEligible: false,
+      permissionIds: [permissionId("org:sys_memberships:read")],
+      createdAt: 0,
+      updatedAt: 0
+    }
+  ]
+  return {
+    permissions: HashMap.fromIterable(permissions.map((p) => [p.id, p] as const)),
+    roles: HashMap.fromIterable(roles.map((r) => [r.id, r] as const))
+  }
+}
+
 /** A fresh, empty instance. */
 export const empty = (instanceId: string, restrictions: Restrictions): World => ({
   seq: 1,
-  instance: { id: instanceId, environmentType: "development", allowedOrigins: null, restrictions },
+  instance: { id: instanceId, environmentType: "development", allowedOrigins: null, restrictions, settings: {}, svixApp: false },
   tables: {
     users: HashMap.empty(),
     identifications: HashMap.empty(),
@@ -308,7 +491,14 @@ export const empty = (instanceId: string, restrictions: Restrictions): World => 
     signInTokens: HashMap.empty(),
     actorTokens: HashMap.empty(),
     jwtTemplates: HashMap.empty(),
-    sessions: HashMap.empty()
+    sessions: HashMap.empty(),
+    organizationDomains: HashMap.empty(),
+    ...builtIn(),
+    waitlistEntries: HashMap.empty(),
+    machines: HashMap.empty(),
+    m2mTokens: HashMap.empty(),
+    apiKeys: HashMap.empty(),
+    domains: HashMap.empty()
   }
 })
 

@@ -10,9 +10,6 @@ import * as Users from "./users.js"
 
 const SLUG = /^[a-z0-9-]+$/
 
-/** The roles every instance has; the offline Clerk does not implement custom roles. */
-export const ROLES: ReadonlyArray<string> = ["org:admin", "org:member"]
-
 /** By id, or by slug: `GET /organizations/{organization_id}` accepts either. */
 export const find = (tx: Tx, idOrSlug: string): Effect.Effect<Model.OrganizationRow, Errors.ApiFailure> => {
   const org = tx.get("organizations", idOrSlug) ?? tx.find("organizations", (o) => o.slug === idOrSlug)
@@ -42,10 +39,14 @@ export const slug = (
   return Effect.succeed(candidate)
 }
 
-export const checkRole = (role: string): Effect.Effect<string, Errors.ApiFailure> =>
-  ROLES.includes(role)
+/** A role key of the instance: `org:admin`, `org:member`, or one made with `POST /organization_roles`. */
+export const checkRole = (tx: Tx, role: string): Effect.Effect<string, Errors.ApiFailure> =>
+  tx.find("roles", (r) => r.key === role) !== undefined
     ? Effect.succeed(role)
-    : Effect.fail(Errors.valueInvalid("role", `role must be one of ${ROLES.join(", ")}.`))
+    : Effect.fail(Errors.valueInvalid(
+      "role",
+      `role must be one of ${tx.rows("roles").map((r) => r.key).join(", ")}.`
+    ))
 
 export const membershipOf = (tx: Tx, organizationId: string, userId: string): Model.MembershipRow | undefined =>
   tx.find("memberships", (m) => m.organizationId === organizationId && m.userId === userId)
@@ -71,7 +72,7 @@ export const addMember = (tx: Tx, input: NewMembership): Effect.Effect<Model.Mem
   Effect.gen(function*() {
     const org = yield* find(tx, input.organizationId)
     const user = yield* Users.find(tx, input.userId)
-    const role = yield* checkRole(input.role)
+    const role = yield* checkRole(tx, input.role)
     if (membershipOf(tx, org.id, user.id) !== undefined) {
       return yield* Errors.unprocessable(
         "already_a_member_in_organization",
@@ -143,13 +144,16 @@ export const create = (tx: Tx, input: NewOrganization): Effect.Effect<Model.Orga
     return org
   })
 
-/** Removes an organization with its memberships and invitations. */
+/** Removes an organization with its memberships, invitations and domains. */
 export const remove = (tx: Tx, org: Model.OrganizationRow): void => {
   for (const membership of tx.rows("memberships")) {
     if (membership.organizationId === org.id) tx.remove("memberships", membership.id)
   }
   for (const invitation of tx.rows("organizationInvitations")) {
     if (invitation.organizationId === org.id) tx.remove("organizationInvitations", invitation.id)
+  }
+  for (const domain of tx.rows("organizationDomains")) {
+    if (domain.organizationId === org.id) tx.remove("organizationDomains", domain.id)
   }
   tx.remove("organizations", org.id)
 }

@@ -202,22 +202,18 @@ export const organization = (
   role_set_key: row.roleSetKey
 })
 
-/** The permissions of the two default roles; a custom role has none. */
-const PERMISSIONS: Readonly<Record<string, ReadonlyArray<string>>> = {
-  "org:admin": [
-    "org:sys_profile:manage",
-    "org:sys_profile:delete",
-    "org:sys_memberships:read",
-    "org:sys_memberships:manage",
-    "org:sys_domains:read",
-    "org:sys_domains:manage"
-  ],
-  "org:member": ["org:sys_memberships:read"]
-}
+const roleOf = (world: Model.World, key: string): Model.RoleRow | undefined =>
+  Model.find(world, "roles", (r) => r.key === key)
 
-const ROLE_NAMES: Readonly<Record<string, string>> = { "org:admin": "Admin", "org:member": "Member" }
+/** The role's name; a role deleted since falls back to its key. */
+export const roleName = (world: Model.World, key: string): string => roleOf(world, key)?.name ?? key.replace(/^org:/, "")
 
-export const roleName = (role: string): string => ROLE_NAMES[role] ?? role.replace(/^org:/, "")
+/** The keys of a role's permissions, as memberships list them. */
+const permissionKeys = (world: Model.World, key: string): Array<string> =>
+  (roleOf(world, key)?.permissionIds ?? []).flatMap((id) => {
+    const permission = Model.get(world, "permissions", id)
+    return permission === undefined ? [] : [permission.key]
+  })
 
 export const primaryIdentifier = (world: Model.World, user: Model.UserRow): string | null => {
   const id = user.primaryEmailAddressId ?? user.primaryPhoneNumberId ?? user.primaryWeb3WalletId
@@ -246,8 +242,8 @@ export const membership = (world: Model.World, row: Model.MembershipRow): Wire =
     id: row.id,
     object: "organization_membership",
     role: row.role,
-    role_name: roleName(row.role),
-    permissions: PERMISSIONS[row.role] ?? [],
+    role_name: roleName(world, row.role),
+    permissions: permissionKeys(world, row.role),
     public_metadata: row.publicMetadata,
     private_metadata: row.privateMetadata,
     ...(org === undefined ? {} : { organization: organization(world, org) }),
@@ -281,7 +277,7 @@ export const organizationInvitation = (
     id: row.id,
     email_address: row.emailAddress,
     role: row.role,
-    role_name: roleName(row.role),
+    role_name: roleName(world, row.role),
     organization_id: row.organizationId,
     inviter_id: row.inviterId,
     public_inviter_data: inviterData(world, row.inviterId),
@@ -413,3 +409,132 @@ export const client = (world: Model.World, clientId: string): Json | undefined =
 }
 
 export const deleted = (object: string, id: string, extra: Json = {}): Json => ({ object, id, deleted: true, ...extra })
+
+const domainVerification = (row: Model.OrganizationDomainRow): Json | null =>
+  row.verified
+    ? { status: "verified", strategy: "admin", attempts: null, expire_at: null, verified_at: row.verifiedAt }
+    : null
+
+export const organizationDomain = (world: Model.World, row: Model.OrganizationDomainRow, withOrganization = false): Wire => {
+  const org = Model.get(world, "organizations", row.organizationId)
+  return {
+    object: "organization_domain",
+    id: row.id,
+    organization_id: row.organizationId,
+    name: row.name,
+    enrollment_mode: row.enrollmentMode,
+    affiliation_email_address: null,
+    affiliation_verification: null,
+    ownership_verification: domainVerification(row),
+    verification: domainVerification(row),
+    total_pending_invitations: 0,
+    total_pending_suggestions: 0,
+    ...(withOrganization && org !== undefined
+      ? {
+        public_organization_data: {
+          id: org.id,
+          name: org.name,
+          slug: org.slug,
+          image_url: imageUrl(org.imageId, org.id),
+          has_image: org.imageId !== null
+        }
+      }
+      : {}),
+    created_at: row.createdAt,
+    updated_at: row.updatedAt
+  }
+}
+
+export const permission = (row: Model.PermissionRow): Wire => ({
+  object: "permission",
+  id: row.id,
+  name: row.name,
+  key: row.key,
+  description: row.description,
+  type: row.type,
+  created_at: row.createdAt,
+  updated_at: row.updatedAt
+})
+
+export const role = (world: Model.World, row: Model.RoleRow): Wire => ({
+  object: "role",
+  id: row.id,
+  name: row.name,
+  key: row.key,
+  description: row.description,
+  is_creator_eligible: row.isCreatorEligible,
+  permissions: row.permissionIds.flatMap((id) => {
+    const found = Model.get(world, "permissions", id)
+    return found === undefined ? [] : [permission(found)]
+  }),
+  created_at: row.createdAt,
+  updated_at: row.updatedAt
+})
+
+export const waitlistEntry = (world: Model.World, row: Model.WaitlistEntryRow): Wire => {
+  const invited = row.invitationId === null ? undefined : Model.get(world, "invitations", row.invitationId)
+  return {
+    object: "waitlist_entry",
+    id: row.id,
+    email_address: row.emailAddress,
+    status: row.status,
+    is_locked: false,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+    invitation: invited === undefined ? null : invitation(invited)
+  }
+}
+
+const machineOnly = (world: Model.World, row: Model.MachineRow): Wire => ({
+  object: "machine",
+  id: row.id,
+  name: row.name,
+  instance_id: world.instance.id,
+  created_at: row.createdAt,
+  updated_at: row.updatedAt,
+  default_token_ttl: row.defaultTokenTtl
+})
+
+export const machine = (world: Model.World, row: Model.MachineRow): Wire => ({
+  ...machineOnly(world, row),
+  scoped_machines: row.scopedMachineIds.flatMap((id) => {
+    const scoped = Model.get(world, "machines", id)
+    return scoped === undefined ? [] : [machineOnly(world, scoped)]
+  })
+})
+
+export const m2mToken = (row: Model.M2MTokenRow, now: number, withToken: boolean): Wire => ({
+  object: "machine_to_machine_token",
+  id: row.id,
+  subject: row.subject,
+  claims: row.claims ?? null,
+  scopes: row.scopes,
+  ...(withToken ? { token: row.token } : {}),
+  revoked: row.revoked,
+  revocation_reason: row.revocationReason,
+  expired: row.expiration !== null && now >= row.expiration,
+  expiration: row.expiration,
+  last_used_at: row.lastUsedAt,
+  created_at: row.createdAt,
+  updated_at: row.updatedAt
+})
+
+export const apiKey = (row: Model.ApiKeyRow, now: number, withSecret: boolean): Wire => ({
+  object: "api_key",
+  id: row.id,
+  type: row.type,
+  subject: row.subject,
+  name: row.name,
+  description: row.description,
+  claims: row.claims ?? null,
+  scopes: row.scopes,
+  ...(withSecret ? { secret: row.secret } : {}),
+  revoked: row.revoked,
+  revocation_reason: row.revocationReason,
+  expired: row.expiration !== null && now >= row.expiration,
+  expiration: row.expiration,
+  created_by: row.createdBy,
+  last_used_at: row.lastUsedAt,
+  created_at: row.createdAt,
+  updated_at: row.updatedAt
+})

@@ -7,7 +7,6 @@
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Errors from "../internal/errors.js"
-import * as Identifiers from "../internal/identifiers.js"
 import * as Input from "../internal/input.js"
 import * as Invitations from "../internal/invitations.js"
 import * as Listing from "../internal/listing.js"
@@ -32,28 +31,14 @@ const BulkBody = Schema.Array(Item).pipe(Schema.minItems(1), Schema.maxItems(10)
 const ORDER_FIELDS = ["created_at", "email_address", "expires_at"] as const
 
 const invite = (tx: Tx, item: typeof Item.Type) =>
-  Effect.gen(function*() {
-    const email = yield* Identifiers.validate("email_address", item.email_address)
-    if (Identifiers.owner(tx, "email_address", email) !== undefined) return yield* Errors.identifierExists("email_address")
-    const pending = tx.find("invitations", (i) =>
-      i.emailAddress === email && Invitations.current(i, tx.now).status === "pending")
-    if (pending !== undefined && item.ignore_existing !== true) {
-      return yield* Errors.duplicate("email_address", `${email} already has a pending invitation.`)
-    }
-    const token = tx.token()
-    return tx.put("invitations", {
-      id: tx.id("inv"),
-      seq: tx.seq(),
-      emailAddress: email,
-      publicMetadata: item.public_metadata ?? {},
-      status: "pending",
-      url: item.redirect_url === undefined || item.redirect_url === null
-        ? Serialize.ticketUrl("sign-up", token)
-        : `${item.redirect_url}${item.redirect_url.includes("?") ? "&" : "?"}__clerk_ticket=${token}`,
-      expiresAt: yield* Invitations.expiresAt(tx.now, item.expires_in_days),
-      createdAt: tx.now,
-      updatedAt: tx.now
-    })
+  Invitations.create(tx, {
+    emailAddress: item.email_address,
+    publicMetadata: item.public_metadata,
+    redirectUrl: item.redirect_url,
+    notify: item.notify,
+    ignoreExisting: item.ignore_existing,
+    expiresInDays: item.expires_in_days,
+    templateSlug: item.template_slug
   })
 
 /**

@@ -114,7 +114,7 @@ export const routes: Routes = {
       const body = yield* Input.body(UpdateBody, request)
       const org = yield* Organizations.find(tx, orgId(request))
       const membership = yield* Organizations.findMembership(tx, org.id, userId(request))
-      const role = yield* Organizations.checkRole(body.role)
+      const role = yield* Organizations.checkRole(tx, body.role)
       return Input.ok(Serialize.membership(tx.world, tx.put("memberships", { ...membership, role, updatedAt: tx.now })))
     }),
   DeleteOrganizationMembership: (request, tx) =>

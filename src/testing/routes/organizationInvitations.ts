@@ -11,6 +11,7 @@ import * as Identifiers from "../internal/identifiers.js"
 import * as Input from "../internal/input.js"
 import * as Invitations from "../internal/invitations.js"
 import * as Listing from "../internal/listing.js"
+import * as Messages from "../internal/messages.js"
 import type * as Model from "../internal/model.js"
 import * as Organizations from "../internal/organizations.js"
 import type { Routes } from "../internal/router.js"
@@ -42,7 +43,7 @@ const orgId = (request: Input.RouteRequest) => request.params["organization_id"]
 const invite = (tx: Tx, org: Model.OrganizationRow, item: typeof Item.Type) =>
   Effect.gen(function*() {
     const email = yield* Identifiers.validate("email_address", item.email_address)
-    const role = yield* Organizations.checkRole(item.role)
+    const role = yield* Organizations.checkRole(tx, item.role)
     const inviterId = item.inviter_user_id ?? null
     if (inviterId !== null) {
       yield* Users.find(tx, inviterId)
@@ -70,7 +71,7 @@ const invite = (tx: Tx, org: Model.OrganizationRow, item: typeof Item.Type) =>
       return yield* Errors.duplicate("email_address", `${email} already has a pending invitation to this organization.`)
     }
     const token = tx.token()
-    return tx.put("organizationInvitations", {
+    const row = tx.put("organizationInvitations", {
       id: tx.id("orginv"),
       seq: tx.seq(),
       organizationId: org.id,
@@ -87,6 +88,16 @@ const invite = (tx: Tx, org: Model.OrganizationRow, item: typeof Item.Type) =>
       createdAt: tx.now,
       updatedAt: tx.now
     })
+    if (item.notify !== false) {
+      Messages.email(tx, {
+        to: email,
+        slug: "organization_invitation",
+        subject: `You have been invited to join ${org.name}`,
+        text: `You have been invited to join ${org.name}. Accept the invitation: ${row.url ?? ""}`,
+        data: { org_name: org.name, action_url: row.url, invitation_id: row.id }
+      })
+    }
+    return row
   })
 
 /** Invitations as of now, filtered, sorted and paged, as `{ data, total_count }`. */

@@ -110,6 +110,16 @@ export const routes: Routes = {
   CreateSessionToken: createToken,
   CreateSessionTokenFromTemplate: createTokenFromTemplate,
   GetJWKS: () => Effect.flatMap(Signer, (signer) => Effect.map(signer.jwk, (jwk) => Input.ok({ keys: [jwk] }))),
+  GetClientList: (request, tx) =>
+    Effect.gen(function*() {
+      yield* Input.bool(request, "paginated")
+      const page = yield* Listing.page(request)
+      const clientIds = [...new Set(tx.rows("sessions").map((s) => s.clientId))].reverse()
+      return Input.ok(Listing.slice(clientIds, page).flatMap((id) => {
+        const client = Serialize.client(tx.world, id)
+        return client === undefined ? [] : [client]
+      }))
+    }),
   GetClient: (request, tx) => {
     const client = Serialize.client(tx.world, request.params["client_id"] ?? "")
     return client === undefined ? Effect.fail(Errors.notFound("Client")) : Effect.succeed(Input.ok(client))
