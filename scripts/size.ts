@@ -3,27 +3,13 @@
  * bare Effect floor (Effect + HttpClient + one Schema, no SDK), and a check that no other service's code is
  * in the bundle. Exits 1 when another service leaks in.
  */
-import * as esbuild from "esbuild"
 import { readdirSync, readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { gzipSync } from "node:zlib"
+import { bundle } from "./bundle.js"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 
-const bundle = async (entry: string) => {
-  const result = await esbuild.build({
-    entryPoints: [`${root}scripts/size/${entry}`],
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "neutral",
-    mainFields: ["module", "main"],
-    write: false,
-    logLevel: "error"
-  })
-  const text = result.outputFiles[0]?.text ?? ""
-  return { text, min: Buffer.byteLength(text), gzip: gzipSync(text, { level: 9 }).length }
-}
+const bundleProgram = (entry: string) => bundle(`${root}scripts/size/${entry}`)
 
 /** The SDK names of every operation of every service but `Users`, as they appear in the bundle. */
 const otherOperationNames = (): Array<string> =>
@@ -34,8 +20,8 @@ const otherOperationNames = (): Array<string> =>
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`
 
-const sdk = await bundle("users-get.ts")
-const floor = await bundle("floor.ts")
+const sdk = await bundleProgram("users-get.ts")
+const floor = await bundleProgram("floor.ts")
 const leaked = otherOperationNames().filter((name) => sdk.text.includes(`"${name}"`))
 
 console.log("program                              minified     gzip")
