@@ -14,6 +14,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as Models from "../schemas/Models.js"
 import { Metadata, openEnum } from "../src/internal/schemas.js"
 import { compare, find, fmt, machine, report, table } from "./harness.js"
@@ -71,6 +72,7 @@ const main = async () => {
     subjects: [
       { name: "Schema.decodeUnknown(User), Effect.runSync", run: cycling(parsed, (j) => Effect.runSync(decodeEffect(j))) },
       { name: "Schema.decodeUnknownSync(User)", run: cycling(parsed, decodeSync) },
+      { name: "generated decoder Decoders.User (schemas/decoders)", run: cycling(parsed, Decoders.User) },
       { name: "@clerk/backend User.fromJSON", run: cycling(parsed, fromJSON) },
       { name: "JSON.parse (2.9 KB)", run: cycling(texts, (t) => JSON.parse(t)) }
     ],

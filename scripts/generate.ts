@@ -15,6 +15,7 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { build } from "./generator/api.js"
 import { casesFile, contractFile } from "./generator/cases.js"
+import { modelDecodersFile, responseDecodersFile } from "./generator/decoders.js"
 import type { OutputFile } from "./generator/files.js"
 import { check, write } from "./generator/files.js"
 import { modelsFile, schemasIndexFile, serviceSchemasFile } from "./generator/schemas.js"
@@ -54,6 +55,8 @@ export const generate = (
       text: webhookEventsFile(webhooks, `${loadedWebhooks.fileName} (shared models: ${fileName})`)
     },
     { path: "schemas/index.ts", text: schemasIndexFile(api, fileName) },
+    { path: "schemas/decoders/Models.ts", text: modelDecodersFile(api, fileName) },
+    { path: "schemas/decoders/Responses.ts", text: responseDecodersFile(api, fileName) },
     { path: "services/index.ts", text: servicesIndexFile(api, fileName) },
     { path: "test/generated/cases.ts", text: casesFile(api, fileName) },
     { path: "test/generated/contract.ts", text: contractFile(api, fileName) }

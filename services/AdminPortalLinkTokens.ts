@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
+import * as ResponseDecoders from "../schemas/decoders/Responses.js"
 import * as S from "../schemas/AdminPortalLinkTokens.js"
 
 const CreateAdminPortalLinkToken = /*#__PURE__*/ Operation.make({
@@ -17,7 +18,7 @@ const CreateAdminPortalLinkToken = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(S.CreateAdminPortalLinkTokenResponse),
+  success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.CreateAdminPortalLinkTokenResponse),
   errors: [400, 401, 403, 409]
 })
 
@@ -30,7 +31,7 @@ const RevokeAdminPortalLinkToken = /*#__PURE__*/ Operation.make({
   pathParams: ["adminPortalLinkTokenID"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(S.RevokeAdminPortalLinkTokenResponse),
+  success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.RevokeAdminPortalLinkTokenResponse),
   errors: [400, 401, 403, 404]
 })
 

@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/AllowlistIdentifiers.js"
 
 const CreateAllowlistIdentifier = /*#__PURE__*/ Operation.make({
@@ -18,7 +18,7 @@ const CreateAllowlistIdentifier = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.AllowlistIdentifier),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.AllowlistIdentifier),
   errors: [400, 402, 422]
 })
 
@@ -31,7 +31,7 @@ const DeleteAllowlistIdentifier = /*#__PURE__*/ Operation.make({
   pathParams: ["identifier_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.DeletedObject),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [402, 404]
 })
 
@@ -44,7 +44,7 @@ const ListAllowlistIdentifiers = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: ["limit", "offset"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.AllowlistIdentifierList),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.AllowlistIdentifierList),
   errors: [401, 402],
   paging: {
     items: (page) => page

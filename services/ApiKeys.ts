@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
+import * as ResponseDecoders from "../schemas/decoders/Responses.js"
 import * as S from "../schemas/ApiKeys.js"
 
 const CreateApiKey = /*#__PURE__*/ Operation.make({
@@ -17,7 +18,7 @@ const CreateApiKey = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(S.CreateApiKeyResponse),
+  success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.CreateApiKeyResponse),
   errors: [400, 409]
 })
 
@@ -30,7 +31,7 @@ const DeleteApiKey = /*#__PURE__*/ Operation.make({
   pathParams: ["apiKeyID"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(S.DeleteApiKeyResponse),
+  success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.DeleteApiKeyResponse),
   errors: [400, 404]
 })
 
@@ -43,7 +44,7 @@ const GetApiKey = /*#__PURE__*/ Operation.make({
   pathParams: ["apiKeyID"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(S.GetApiKeyResponse),
+  success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.GetApiKeyResponse),
   errors: [400, 404]
 })
 
@@ -56,7 +57,7 @@ const GetApiKeySecret = /*#__PURE__*/ Operation.make({
   pathParams: ["apiKeyID"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(S.GetApiKeySecretResponse),
+  success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.GetApiKeySecretResponse),
   errors: [400, 404]
 })
 
@@ -69,7 +70,7 @@ const GetApiKeys = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: ["type", "subject", "include_invalid", "limit", "offset", "query"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(S.GetApiKeysResponse),
+  success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.GetApiKeysResponse),
   errors: [400, 404],
   paging: {
     items: (page) => page.data,
@@ -86,7 +87,7 @@ const RevokeApiKey = /*#__PURE__*/ Operation.make({
   pathParams: ["apiKeyID"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(S.RevokeApiKeyResponse),
+  success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.RevokeApiKeyResponse),
   errors: [400, 404]
 })
 
@@ -99,7 +100,7 @@ const UpdateApiKey = /*#__PURE__*/ Operation.make({
   pathParams: ["apiKeyID"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(S.UpdateApiKeyResponse),
+  success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.UpdateApiKeyResponse),
   errors: [400, 404]
 })
 
@@ -112,7 +113,7 @@ const VerifyApiKey = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(S.VerifyApiKeyResponse),
+  success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.VerifyApiKeyResponse),
   errors: [400, 404]
 })
 

@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/Billing.js"
 
 const ApplyBillingSubscriptionItemDiscount = /*#__PURE__*/ Operation.make({
@@ -18,7 +18,7 @@ const ApplyBillingSubscriptionItemDiscount = /*#__PURE__*/ Operation.make({
   pathParams: ["subscription_item_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.CommerceDiscountRedemptionResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.CommerceDiscountRedemptionResponse),
   errors: [400, 401, 403, 404, 409, 422, 500]
 })
 
@@ -31,7 +31,7 @@ const CancelCommerceSubscriptionItem = /*#__PURE__*/ Operation.make({
   pathParams: ["subscription_item_id"],
   queryParams: ["end_now"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.CommerceSubscriptionItem),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.CommerceSubscriptionItem),
   errors: [400, 401, 403, 404, 422, 500]
 })
 
@@ -44,7 +44,7 @@ const CreateBillingPrice = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.BillingPriceResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.BillingPriceResponse),
   errors: [400, 401, 404, 422, 500]
 })
 
@@ -57,7 +57,7 @@ const CreateBillingPriceTransition = /*#__PURE__*/ Operation.make({
   pathParams: ["subscription_item_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.CommercePriceTransitionResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.CommercePriceTransitionResponse),
   errors: [400, 401, 403, 404, 409, 422, 500]
 })
 
@@ -70,7 +70,7 @@ const ExtendBillingSubscriptionItemFreeTrial = /*#__PURE__*/ Operation.make({
   pathParams: ["subscription_item_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.CommerceSubscriptionItemWithPaymentSource),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.CommerceSubscriptionItemWithPaymentSource),
   errors: [400, 401, 403, 404, 422, 500]
 })
 
@@ -83,7 +83,7 @@ const GetBillingStatement = /*#__PURE__*/ Operation.make({
   pathParams: ["statementID"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.BillingStatement),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.BillingStatement),
   errors: [400, 401, 404, 422, 500]
 })
 
@@ -96,7 +96,7 @@ const GetBillingStatementPaymentAttempts = /*#__PURE__*/ Operation.make({
   pathParams: ["statementID"],
   queryParams: ["limit", "offset"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.PaginatedBillingPaymentAttemptResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.PaginatedBillingPaymentAttemptResponse),
   errors: [400, 401, 404, 422, 500],
   paging: {
     items: (page) => page.data,
@@ -113,7 +113,7 @@ const GetCommercePlanList = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: ["limit", "offset", "payer_type"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.PaginatedCommercePlanResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.PaginatedCommercePlanResponse),
   errors: [400, 401, 422, 500],
   paging: {
     items: (page) => page.data,
@@ -130,7 +130,7 @@ const GetBillingPriceList = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: ["limit", "offset", "plan_id"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.PaginatedBillingPriceResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.PaginatedBillingPriceResponse),
   errors: [400, 401, 404, 422, 500],
   paging: {
     items: (page) => page.data,
@@ -147,7 +147,7 @@ const GetBillingStatementList = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: ["limit", "offset"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.PaginatedBillingStatementResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.PaginatedBillingStatementResponse),
   errors: [400, 401, 422, 500],
   paging: {
     items: (page) => page.data,
@@ -164,7 +164,7 @@ const GetCommerceSubscriptionItemList = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: ["limit", "offset", "status", "payer_type", "plan_id", "include_free", "query"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.PaginatedCommerceSubscriptionItemResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.PaginatedCommerceSubscriptionItemResponse),
   errors: [400, 401, 422, 500],
   paging: {
     items: (page) => page.data,
@@ -181,7 +181,7 @@ const RemoveBillingSubscriptionItemDiscount = /*#__PURE__*/ Operation.make({
   pathParams: ["subscription_item_id", "discount_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.CommerceDiscountRedemptionResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.CommerceDiscountRedemptionResponse),
   errors: [400, 401, 403, 404, 409, 422, 500]
 })
 

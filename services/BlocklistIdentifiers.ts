@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/BlocklistIdentifiers.js"
 
 const CreateBlocklistIdentifier = /*#__PURE__*/ Operation.make({
@@ -18,7 +18,7 @@ const CreateBlocklistIdentifier = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.BlocklistIdentifier),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.BlocklistIdentifier),
   errors: [400, 402, 422]
 })
 
@@ -31,7 +31,7 @@ const DeleteBlocklistIdentifier = /*#__PURE__*/ Operation.make({
   pathParams: ["identifier_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.DeletedObject),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [402, 404]
 })
 
@@ -44,7 +44,7 @@ const ListBlocklistIdentifiers = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.BlocklistIdentifiersResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.BlocklistIdentifiersResponse),
   errors: [401, 402]
 })
 

@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/Clients.js"
 
 const GetClient = /*#__PURE__*/ Operation.make({
@@ -18,7 +18,7 @@ const GetClient = /*#__PURE__*/ Operation.make({
   pathParams: ["client_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.Client),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Client),
   errors: [400, 401, 404]
 })
 
@@ -31,7 +31,7 @@ const GetClientList = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: ["limit", "offset"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.ClientList),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.ClientList),
   errors: [400, 401, 410, 422],
   paging: {
     items: (page) => page
@@ -47,7 +47,7 @@ const VerifyClient = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.Client),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Client),
   errors: [400, 401, 404]
 })
 

@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/Directories.js"
 
 const CreateDirectory = /*#__PURE__*/ Operation.make({
@@ -18,7 +18,7 @@ const CreateDirectory = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.Directory),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Directory),
   errors: [400, 401, 403, 422]
 })
 
@@ -31,7 +31,7 @@ const CreateDirectoryGroupRoleMapping = /*#__PURE__*/ Operation.make({
   pathParams: ["directory_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.DirectoryGroupRoleMapping),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.DirectoryGroupRoleMapping),
   errors: [400, 401, 403, 404, 422]
 })
 
@@ -44,7 +44,7 @@ const DeleteDirectory = /*#__PURE__*/ Operation.make({
   pathParams: ["directory_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.DeletedObject),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [401, 403, 404]
 })
 
@@ -57,7 +57,7 @@ const DeleteDirectoryGroupRoleMapping = /*#__PURE__*/ Operation.make({
   pathParams: ["directory_id", "mapping_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.DirectoryGroupRoleMappingDeleted),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.DirectoryGroupRoleMappingDeleted),
   errors: [400, 401, 403, 404]
 })
 
@@ -70,7 +70,7 @@ const GetDirectory = /*#__PURE__*/ Operation.make({
   pathParams: ["directory_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.Directory),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Directory),
   errors: [401, 403, 404]
 })
 
@@ -83,7 +83,7 @@ const ListDirectories = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: ["limit", "offset"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.DirectoryList),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.DirectoryList),
   errors: [401, 403],
   paging: {
     items: (page) => page.data,
@@ -100,7 +100,7 @@ const ListDirectoryGroupRoleMappings = /*#__PURE__*/ Operation.make({
   pathParams: ["directory_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.DirectoryGroupRoleMappingList),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.DirectoryGroupRoleMappingList),
   errors: [401, 403, 404]
 })
 
@@ -113,7 +113,7 @@ const ReplaceDirectoryGroupRoleMappings = /*#__PURE__*/ Operation.make({
   pathParams: ["directory_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.DirectoryGroupRoleMappingList),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.DirectoryGroupRoleMappingList),
   errors: [400, 401, 403, 404, 422]
 })
 
@@ -126,7 +126,7 @@ const RotateDirectoryAPIKey = /*#__PURE__*/ Operation.make({
   pathParams: ["directory_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.Directory),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Directory),
   errors: [401, 403, 404]
 })
 
@@ -139,7 +139,7 @@ const UpdateDirectory = /*#__PURE__*/ Operation.make({
   pathParams: ["directory_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.Directory),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Directory),
   errors: [400, 401, 403, 404, 422]
 })
 

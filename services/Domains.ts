@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/Domains.js"
 
 const AddDomain = /*#__PURE__*/ Operation.make({
@@ -18,7 +18,7 @@ const AddDomain = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.Domain),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Domain),
   errors: [400, 402, 422]
 })
 
@@ -31,7 +31,7 @@ const DeleteDomain = /*#__PURE__*/ Operation.make({
   pathParams: ["domain_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.DeletedObject),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [403, 404]
 })
 
@@ -44,7 +44,7 @@ const ListDomains = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.DomainsResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.DomainsResponse),
   errors: []
 })
 
@@ -57,7 +57,7 @@ const UpdateDomain = /*#__PURE__*/ Operation.make({
   pathParams: ["domain_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.Domain),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Domain),
   errors: [400, 404, 422]
 })
 

@@ -6,7 +6,8 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
+import * as ResponseDecoders from "../schemas/decoders/Responses.js"
 import * as S from "../schemas/EmailSmsTemplates.js"
 
 const GetTemplate = /*#__PURE__*/ Operation.make({
@@ -18,7 +19,7 @@ const GetTemplate = /*#__PURE__*/ Operation.make({
   pathParams: ["template_type", "slug"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.Template),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Template),
   errors: [400, 401, 404]
 })
 
@@ -31,7 +32,7 @@ const GetTemplateList = /*#__PURE__*/ Operation.make({
   pathParams: ["template_type"],
   queryParams: ["limit", "offset"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.TemplateList),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.TemplateList),
   errors: [400, 401, 422],
   paging: {
     items: (page) => page
@@ -47,7 +48,7 @@ const PreviewTemplate = /*#__PURE__*/ Operation.make({
   pathParams: ["template_type", "slug"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(S.PreviewTemplateResponse),
+  success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.PreviewTemplateResponse),
   errors: [400, 401, 404, 422]
 })
 
@@ -60,7 +61,7 @@ const RevertTemplate = /*#__PURE__*/ Operation.make({
   pathParams: ["template_type", "slug"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.Template),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Template),
   errors: [400, 401, 402, 404]
 })
 
@@ -73,7 +74,7 @@ const ToggleTemplateDelivery = /*#__PURE__*/ Operation.make({
   pathParams: ["template_type", "slug"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.Template),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Template),
   errors: [400, 401, 404, 423, 429]
 })
 
@@ -86,7 +87,7 @@ const UpsertTemplate = /*#__PURE__*/ Operation.make({
   pathParams: ["template_type", "slug"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.Template),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Template),
   errors: [400, 401, 402, 403, 404, 422, 423, 429]
 })
 

@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/EnterpriseConnections.js"
 
 const CreateEnterpriseConnection = /*#__PURE__*/ Operation.make({
@@ -18,7 +18,7 @@ const CreateEnterpriseConnection = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.EnterpriseConnection),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.EnterpriseConnection),
   errors: [402, 403, 404, 409, 422]
 })
 
@@ -31,7 +31,7 @@ const CreateEnterpriseConnectionTestRun = /*#__PURE__*/ Operation.make({
   pathParams: ["enterprise_connection_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.EnterpriseConnectionTestRunResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.EnterpriseConnectionTestRunResponse),
   errors: [402, 403, 404]
 })
 
@@ -44,7 +44,7 @@ const DeleteEnterpriseConnection = /*#__PURE__*/ Operation.make({
   pathParams: ["enterprise_connection_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.DeletedObject),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [402, 403, 404]
 })
 
@@ -57,7 +57,7 @@ const GetEnterpriseConnection = /*#__PURE__*/ Operation.make({
   pathParams: ["enterprise_connection_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.EnterpriseConnection),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.EnterpriseConnection),
   errors: [402, 403, 404]
 })
 
@@ -70,7 +70,7 @@ const ListEnterpriseConnections = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: ["limit", "offset", "organization_id", "active"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.EnterpriseConnectionsResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.EnterpriseConnectionsResponse),
   errors: [402, 403, 422],
   paging: {
     items: (page) => page.data,
@@ -87,7 +87,7 @@ const ListEnterpriseConnectionTestRuns = /*#__PURE__*/ Operation.make({
   pathParams: ["enterprise_connection_id"],
   queryParams: ["status", "limit", "offset"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.EnterpriseConnectionTestRuns),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.EnterpriseConnectionTestRuns),
   errors: [402, 403, 404, 422],
   paging: {
     items: (page) => page.data,
@@ -104,7 +104,7 @@ const UpdateEnterpriseConnection = /*#__PURE__*/ Operation.make({
   pathParams: ["enterprise_connection_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.EnterpriseConnection),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.EnterpriseConnection),
   errors: [400, 402, 403, 404, 422]
 })
 

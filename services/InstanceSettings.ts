@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/InstanceSettings.js"
 
 const ChangeProductionInstanceDomain = /*#__PURE__*/ Operation.make({
@@ -31,7 +31,7 @@ const GetInstance = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.Instance),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Instance),
   errors: []
 })
 
@@ -44,7 +44,7 @@ const GetInstanceCommunication = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.InstanceCommunication),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.InstanceCommunication),
   errors: []
 })
 
@@ -57,7 +57,7 @@ const GetInstanceOAuthApplicationSettings = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.OAuthApplicationSettings),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OAuthApplicationSettings),
   errors: []
 })
 
@@ -70,7 +70,7 @@ const GetInstanceOrganizationSettings = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.OrganizationSettings),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationSettings),
   errors: [402, 404, 422]
 })
 
@@ -83,7 +83,7 @@ const GetInstanceProtect = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.InstanceProtect),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.InstanceProtect),
   errors: []
 })
 
@@ -109,7 +109,7 @@ const UpdateInstanceCommunication = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.InstanceCommunication),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.InstanceCommunication),
   errors: [422]
 })
 
@@ -122,7 +122,7 @@ const UpdateInstanceOAuthApplicationSettings = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.OAuthApplicationSettings),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OAuthApplicationSettings),
   errors: [422]
 })
 
@@ -135,7 +135,7 @@ const UpdateInstanceOrganizationSettings = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.OrganizationSettings),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationSettings),
   errors: [400, 402, 403, 404, 422]
 })
 
@@ -148,7 +148,7 @@ const UpdateInstanceProtect = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.InstanceProtect),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.InstanceProtect),
   errors: [422]
 })
 
@@ -161,7 +161,7 @@ const UpdateInstanceRestrictions = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.InstanceRestrictions),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.InstanceRestrictions),
   errors: [402, 422]
 })
 

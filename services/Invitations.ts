@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/Invitations.js"
 
 const CreateBulkInvitations = /*#__PURE__*/ Operation.make({
@@ -19,7 +19,7 @@ const CreateBulkInvitations = /*#__PURE__*/ Operation.make({
   queryParams: [],
   body: "json",
   bodyKey: "invitations",
-  success: /*#__PURE__*/ Operation.json(Models.InvitationList),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.InvitationList),
   errors: [400, 422]
 })
 
@@ -32,7 +32,7 @@ const CreateInvitation = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.Invitation),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Invitation),
   errors: [400, 422]
 })
 
@@ -45,7 +45,7 @@ const ListInvitations = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: ["status", "query", "order_by", "limit", "offset"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.InvitationList),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.InvitationList),
   errors: [],
   paging: {
     items: (page) => page
@@ -61,7 +61,7 @@ const RevokeInvitation = /*#__PURE__*/ Operation.make({
   pathParams: ["invitation_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.InvitationRevoked),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.InvitationRevoked),
   errors: [400, 404]
 })
 

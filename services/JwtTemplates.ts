@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/JwtTemplates.js"
 
 const CreateJWTTemplate = /*#__PURE__*/ Operation.make({
@@ -18,7 +18,7 @@ const CreateJWTTemplate = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.JWTTemplate),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.JWTTemplate),
   errors: [400, 402, 422]
 })
 
@@ -31,7 +31,7 @@ const DeleteJWTTemplate = /*#__PURE__*/ Operation.make({
   pathParams: ["template_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.DeletedObject),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [403, 404]
 })
 
@@ -44,7 +44,7 @@ const GetJWTTemplate = /*#__PURE__*/ Operation.make({
   pathParams: ["template_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.JWTTemplate),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.JWTTemplate),
   errors: [404]
 })
 
@@ -57,7 +57,7 @@ const ListJWTTemplates = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: ["limit", "offset"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.JWTTemplateList),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.JWTTemplateList),
   errors: [],
   paging: {
     items: (page) => page
@@ -73,7 +73,7 @@ const UpdateJWTTemplate = /*#__PURE__*/ Operation.make({
   pathParams: ["template_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.JWTTemplate),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.JWTTemplate),
   errors: [400, 402, 422]
 })
 

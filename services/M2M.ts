@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
+import * as ResponseDecoders from "../schemas/decoders/Responses.js"
 import * as S from "../schemas/M2M.js"
 
 const CreateM2MToken = /*#__PURE__*/ Operation.make({
@@ -17,7 +18,7 @@ const CreateM2MToken = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(S.CreateM2MTokenResponse),
+  success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.CreateM2MTokenResponse),
   errors: [400, 409]
 })
 
@@ -30,7 +31,7 @@ const GetM2MTokens = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: ["subject", "revoked", "expired", "limit", "offset"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(S.GetM2MTokensResponse),
+  success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.GetM2MTokensResponse),
   errors: [400, 403, 404],
   paging: {
     items: (page) => page.m2mTokens,
@@ -47,7 +48,7 @@ const RevokeM2MToken = /*#__PURE__*/ Operation.make({
   pathParams: ["m2m_token_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(S.RevokeM2MTokenResponse),
+  success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.RevokeM2MTokenResponse),
   errors: [400, 404]
 })
 
@@ -60,7 +61,7 @@ const VerifyM2MToken = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(S.VerifyM2MTokenResponse),
+  success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.VerifyM2MTokenResponse),
   errors: [400, 404]
 })
 

@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/Machines.js"
 
 const CreateMachine = /*#__PURE__*/ Operation.make({
@@ -18,7 +18,7 @@ const CreateMachine = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.MachineCreated),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.MachineCreated),
   errors: [400, 401, 403, 422]
 })
 
@@ -31,7 +31,7 @@ const CreateMachineScope = /*#__PURE__*/ Operation.make({
   pathParams: ["machine_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.MachineScope),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.MachineScope),
   errors: [400, 401, 403, 404, 409, 422]
 })
 
@@ -44,7 +44,7 @@ const DeleteMachine = /*#__PURE__*/ Operation.make({
   pathParams: ["machine_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.MachineDeleted),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.MachineDeleted),
   errors: [400, 401, 403, 404, 422]
 })
 
@@ -57,7 +57,7 @@ const DeleteMachineScope = /*#__PURE__*/ Operation.make({
   pathParams: ["machine_id", "other_machine_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.MachineScopeDeleted),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.MachineScopeDeleted),
   errors: [400, 401, 403, 404, 422]
 })
 
@@ -70,7 +70,7 @@ const GetMachine = /*#__PURE__*/ Operation.make({
   pathParams: ["machine_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.Machine),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Machine),
   errors: [400, 401, 403, 404, 422]
 })
 
@@ -83,7 +83,7 @@ const GetMachineSecretKey = /*#__PURE__*/ Operation.make({
   pathParams: ["machine_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.MachineSecretKey),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.MachineSecretKey),
   errors: [400, 401, 403, 404]
 })
 
@@ -96,7 +96,7 @@ const ListMachines = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: ["limit", "offset", "query", "order_by"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.MachineList),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.MachineList),
   errors: [400, 401, 403, 422],
   paging: {
     items: (page) => page.data,
@@ -113,7 +113,7 @@ const RotateMachineSecretKey = /*#__PURE__*/ Operation.make({
   pathParams: ["machine_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.MachineSecretKey),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.MachineSecretKey),
   errors: [400, 401, 403, 404, 422]
 })
 
@@ -126,7 +126,7 @@ const UpdateMachine = /*#__PURE__*/ Operation.make({
   pathParams: ["machine_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.Machine),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Machine),
   errors: [400, 401, 403, 404, 422]
 })
 

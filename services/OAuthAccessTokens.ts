@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
+import * as ResponseDecoders from "../schemas/decoders/Responses.js"
 import * as S from "../schemas/OAuthAccessTokens.js"
 
 const VerifyOAuthAccessToken = /*#__PURE__*/ Operation.make({
@@ -17,7 +18,7 @@ const VerifyOAuthAccessToken = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(S.VerifyOAuthAccessTokenResponse),
+  success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.VerifyOAuthAccessTokenResponse),
   errors: [400, 404]
 })
 

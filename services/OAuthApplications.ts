@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/OAuthApplications.js"
 
 const CreateOAuthApplication = /*#__PURE__*/ Operation.make({
@@ -18,7 +18,7 @@ const CreateOAuthApplication = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.OAuthApplicationWithSecret),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OAuthApplicationWithSecret),
   errors: [400, 403, 422]
 })
 
@@ -31,7 +31,7 @@ const DeleteOAuthApplication = /*#__PURE__*/ Operation.make({
   pathParams: ["oauth_application_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.DeletedObject),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [403, 404]
 })
 
@@ -44,7 +44,7 @@ const GetOAuthApplication = /*#__PURE__*/ Operation.make({
   pathParams: ["oauth_application_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.OAuthApplication),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OAuthApplication),
   errors: [403, 404]
 })
 
@@ -57,7 +57,7 @@ const ListOAuthApplications = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: ["limit", "offset", "order_by", "name_query"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.OAuthApplicationsResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OAuthApplicationsResponse),
   errors: [400, 403, 422],
   paging: {
     items: (page) => page.data,
@@ -87,7 +87,7 @@ const RotateOAuthApplicationSecret = /*#__PURE__*/ Operation.make({
   pathParams: ["oauth_application_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.OAuthApplicationWithSecret),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OAuthApplicationWithSecret),
   errors: [403, 404]
 })
 
@@ -100,7 +100,7 @@ const UpdateOAuthApplication = /*#__PURE__*/ Operation.make({
   pathParams: ["oauth_application_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.OAuthApplication),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OAuthApplication),
   errors: [400, 403, 404, 422]
 })
 
@@ -113,7 +113,7 @@ const UploadOAuthApplicationLogo = /*#__PURE__*/ Operation.make({
   pathParams: ["oauth_application_id"],
   queryParams: [],
   body: "multipart",
-  success: /*#__PURE__*/ Operation.json(Models.OAuthApplication),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OAuthApplication),
   errors: [400, 403, 404, 413]
 })
 

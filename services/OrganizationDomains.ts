@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/OrganizationDomains.js"
 
 const CreateOrganizationDomain = /*#__PURE__*/ Operation.make({
@@ -18,7 +18,7 @@ const CreateOrganizationDomain = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.OrganizationDomain),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationDomain),
   errors: [400, 403, 404, 422]
 })
 
@@ -31,7 +31,7 @@ const DeleteOrganizationDomain = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_id", "domain_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.DeletedObject),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [400, 401, 403, 404]
 })
 
@@ -44,7 +44,7 @@ const ListOrganizationDomains = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_id"],
   queryParams: ["verified", "enrollment_mode", "limit", "offset"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.OrganizationDomainsResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationDomainsResponse),
   errors: [401, 422],
   paging: {
     items: (page) => page.data,
@@ -62,7 +62,7 @@ const ListAllOrganizationDomains = /*#__PURE__*/ Operation.make({
   queryParams: ["organization_id", "verified", "enrollment_mode", "query", "domains", "order_by", "offset", "limit"],
   commaJoined: ["enrollment_mode"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.OrganizationDomainsResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationDomainsResponse),
   errors: [401, 403, 422],
   paging: {
     items: (page) => page.data,
@@ -79,7 +79,7 @@ const UpdateOrganizationDomain = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_id", "domain_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.OrganizationDomain),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationDomain),
   errors: [400, 403, 404, 422]
 })
 
@@ -92,7 +92,7 @@ const VerifyOrganizationDomainOwnership = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_id", "domain_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.OrganizationDomain),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationDomain),
   errors: [401, 403, 404]
 })
 

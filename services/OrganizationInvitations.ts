@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/OrganizationInvitations.js"
 
 const CreateOrganizationInvitationBulk = /*#__PURE__*/ Operation.make({
@@ -19,7 +19,7 @@ const CreateOrganizationInvitationBulk = /*#__PURE__*/ Operation.make({
   queryParams: [],
   body: "json",
   bodyKey: "invitations",
-  success: /*#__PURE__*/ Operation.json(Models.OrganizationInvitationsResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationInvitationsResponse),
   errors: [400, 403, 404, 422]
 })
 
@@ -32,7 +32,7 @@ const CreateOrganizationInvitation = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.OrganizationInvitation),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationInvitation),
   errors: [400, 402, 403, 404, 422]
 })
 
@@ -45,7 +45,7 @@ const GetOrganizationInvitation = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_id", "invitation_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.OrganizationInvitation),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationInvitation),
   errors: [400, 403, 404]
 })
 
@@ -58,7 +58,7 @@ const ListInstanceOrganizationInvitations = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: ["order_by", "status", "query", "limit", "offset"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.OrganizationInvitationsWithPublicOrganizationData),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationInvitationsWithPublicOrganizationData),
   errors: [400, 404, 422, 500],
   paging: {
     items: (page) => page.data,
@@ -75,7 +75,7 @@ const ListOrganizationInvitations = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_id"],
   queryParams: ["status", "email_address", "order_by", "limit", "offset"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.OrganizationInvitationsResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationInvitationsResponse),
   errors: [400, 404, 422],
   paging: {
     items: (page) => page.data,
@@ -92,7 +92,7 @@ const ListPendingOrganizationInvitations = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_id"],
   queryParams: ["limit", "offset"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.OrganizationInvitationsResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationInvitationsResponse),
   errors: [400, 404],
   paging: {
     items: (page) => page.data,
@@ -109,7 +109,7 @@ const RevokeOrganizationInvitation = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_id", "invitation_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.OrganizationInvitation),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationInvitation),
   errors: [400, 403, 404]
 })
 

@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/OrganizationMemberships.js"
 
 const CreateOrganizationMembership = /*#__PURE__*/ Operation.make({
@@ -18,7 +18,7 @@ const CreateOrganizationMembership = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.OrganizationMembership),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationMembership),
   errors: [400, 403, 404, 422]
 })
 
@@ -31,7 +31,7 @@ const DeleteOrganizationMembership = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_id", "user_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.OrganizationMembership),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationMembership),
   errors: [401, 404, 422]
 })
 
@@ -63,7 +63,7 @@ const ListOrganizationMemberships = /*#__PURE__*/ Operation.make({
     "offset"
   ],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.OrganizationMembershipsResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationMembershipsResponse),
   errors: [401, 422],
   paging: {
     items: (page) => page.data,
@@ -80,7 +80,7 @@ const UpdateOrganizationMembership = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_id", "user_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.OrganizationMembership),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationMembership),
   errors: [404, 422]
 })
 
@@ -93,7 +93,7 @@ const UpdateOrganizationMembershipMetadata = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_id", "user_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.OrganizationMembership),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationMembership),
   errors: [400, 404, 422]
 })
 

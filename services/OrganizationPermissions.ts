@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/OrganizationPermissions.js"
 
 const CreateOrganizationPermission = /*#__PURE__*/ Operation.make({
@@ -18,7 +18,7 @@ const CreateOrganizationPermission = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.Permission),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Permission),
   errors: [400, 401, 402, 404, 422]
 })
 
@@ -31,7 +31,7 @@ const DeleteOrganizationPermission = /*#__PURE__*/ Operation.make({
   pathParams: ["permission_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.DeletedObject),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [401, 403, 404]
 })
 
@@ -44,7 +44,7 @@ const GetOrganizationPermission = /*#__PURE__*/ Operation.make({
   pathParams: ["permission_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.Permission),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Permission),
   errors: [401, 404]
 })
 
@@ -57,7 +57,7 @@ const ListOrganizationPermissions = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: ["query", "order_by", "limit", "offset"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.Permissions),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Permissions),
   errors: [401, 422],
   paging: {
     items: (page) => page.data,
@@ -74,7 +74,7 @@ const UpdateOrganizationPermission = /*#__PURE__*/ Operation.make({
   pathParams: ["permission_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.Permission),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Permission),
   errors: [400, 401, 403, 404, 422]
 })
 

@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/OrganizationRoles.js"
 
 const AssignPermissionToOrganizationRole = /*#__PURE__*/ Operation.make({
@@ -18,7 +18,7 @@ const AssignPermissionToOrganizationRole = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_role_id", "permission_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.Role),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Role),
   errors: [401, 403, 404, 409]
 })
 
@@ -31,7 +31,7 @@ const CreateOrganizationRole = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.Role),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Role),
   errors: [400, 401, 402, 403, 404, 422]
 })
 
@@ -44,7 +44,7 @@ const DeleteOrganizationRole = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_role_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.DeletedObject),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [401, 403, 404, 422]
 })
 
@@ -57,7 +57,7 @@ const GetOrganizationRole = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_role_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.Role),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Role),
   errors: [401, 403, 404]
 })
 
@@ -70,7 +70,7 @@ const ListOrganizationRoles = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: ["query", "order_by", "limit", "offset"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.Roles),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Roles),
   errors: [400, 401, 403, 422],
   paging: {
     items: (page) => page.data,
@@ -87,7 +87,7 @@ const RemovePermissionFromOrganizationRole = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_role_id", "permission_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.Role),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Role),
   errors: [401, 403, 404, 422]
 })
 
@@ -100,7 +100,7 @@ const UpdateOrganizationRole = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_role_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.Role),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Role),
   errors: [400, 401, 403, 404, 422]
 })
 

@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/Organizations.js"
 
 const AdjustOrganizationBillingCreditBalance = /*#__PURE__*/ Operation.make({
@@ -18,7 +18,7 @@ const AdjustOrganizationBillingCreditBalance = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.CommerceCreditLedgerResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.CommerceCreditLedgerResponse),
   errors: [400, 401, 403, 404, 409, 422, 500]
 })
 
@@ -31,7 +31,7 @@ const CreateOrganization = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.Organization),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Organization),
   errors: [400, 402, 403, 422]
 })
 
@@ -44,7 +44,7 @@ const DeleteOrganization = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.DeletedObject),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [404]
 })
 
@@ -57,7 +57,7 @@ const DeleteOrganizationLogo = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.Organization),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Organization),
   errors: [404]
 })
 
@@ -70,7 +70,7 @@ const GetOrganization = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_id"],
   queryParams: ["include_members_count", "include_missing_member_with_elevated_permissions"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.Organization),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Organization),
   errors: [403, 404]
 })
 
@@ -83,7 +83,7 @@ const GetOrganizationBillingCreditBalance = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.CommerceCreditBalanceResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.CommerceCreditBalanceResponse),
   errors: [400, 401, 403, 404, 422, 500]
 })
 
@@ -96,7 +96,7 @@ const GetOrganizationBillingSubscription = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.CommerceSubscription),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.CommerceSubscription),
   errors: [400, 401, 403, 404, 422, 500]
 })
 
@@ -118,7 +118,7 @@ const ListOrganizations = /*#__PURE__*/ Operation.make({
     "offset"
   ],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.OrganizationsResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationsResponse),
   errors: [400, 403, 422],
   paging: {
     items: (page) => page.data,
@@ -135,7 +135,7 @@ const MergeOrganizationMetadata = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.Organization),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Organization),
   errors: [400, 401, 404, 422]
 })
 
@@ -148,7 +148,7 @@ const ReplaceOrganizationMetadata = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.Organization),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Organization),
   errors: [400, 401, 404, 422]
 })
 
@@ -161,7 +161,7 @@ const UpdateOrganization = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.Organization),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Organization),
   errors: [400, 402, 403, 404, 422]
 })
 
@@ -174,7 +174,7 @@ const UploadOrganizationLogo = /*#__PURE__*/ Operation.make({
   pathParams: ["organization_id"],
   queryParams: [],
   body: "multipart",
-  success: /*#__PURE__*/ Operation.json(Models.OrganizationWithLogo),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationWithLogo),
   errors: [400, 403, 404, 413]
 })
 

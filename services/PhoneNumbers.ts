@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/PhoneNumbers.js"
 
 const AttemptPhoneNumberVerification = /*#__PURE__*/ Operation.make({
@@ -18,7 +18,7 @@ const AttemptPhoneNumberVerification = /*#__PURE__*/ Operation.make({
   pathParams: ["phone_number_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.VerificationResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.VerificationResponse),
   errors: [400, 401, 403, 404, 500]
 })
 
@@ -31,7 +31,7 @@ const CreatePhoneNumber = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.PhoneNumber),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.PhoneNumber),
   errors: [400, 401, 403, 404, 422]
 })
 
@@ -44,7 +44,7 @@ const DeletePhoneNumber = /*#__PURE__*/ Operation.make({
   pathParams: ["phone_number_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.DeletedObject),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [400, 401, 403, 404]
 })
 
@@ -57,7 +57,7 @@ const GetPhoneNumber = /*#__PURE__*/ Operation.make({
   pathParams: ["phone_number_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.PhoneNumber),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.PhoneNumber),
   errors: [400, 401, 403, 404]
 })
 
@@ -70,7 +70,7 @@ const PreparePhoneNumberVerification = /*#__PURE__*/ Operation.make({
   pathParams: ["phone_number_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.VerificationResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.VerificationResponse),
   errors: [400, 401, 403, 404, 429, 500]
 })
 
@@ -83,7 +83,7 @@ const ReplaceUserPhoneNumber = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.PhoneNumber),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.PhoneNumber),
   errors: [400, 401, 403, 404, 422]
 })
 
@@ -96,7 +96,7 @@ const UpdatePhoneNumber = /*#__PURE__*/ Operation.make({
   pathParams: ["phone_number_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.PhoneNumber),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.PhoneNumber),
   errors: [400, 401, 403, 404]
 })
 

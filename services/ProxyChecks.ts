@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/ProxyChecks.js"
 
 const VerifyDomainProxy = /*#__PURE__*/ Operation.make({
@@ -18,7 +18,7 @@ const VerifyDomainProxy = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.ProxyCheck),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.ProxyCheck),
   errors: [400, 422]
 })
 

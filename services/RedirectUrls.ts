@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/RedirectUrls.js"
 
 const CreateRedirectURL = /*#__PURE__*/ Operation.make({
@@ -18,7 +18,7 @@ const CreateRedirectURL = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.RedirectURL),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.RedirectURL),
   errors: [400, 422]
 })
 
@@ -31,7 +31,7 @@ const DeleteRedirectURL = /*#__PURE__*/ Operation.make({
   pathParams: ["id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.DeletedObject),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [404]
 })
 
@@ -44,7 +44,7 @@ const GetRedirectURL = /*#__PURE__*/ Operation.make({
   pathParams: ["id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.RedirectURL),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.RedirectURL),
   errors: [404]
 })
 
@@ -57,7 +57,7 @@ const ListRedirectURLs = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: ["limit", "offset"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.RedirectURLList),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.RedirectURLList),
   errors: [],
   paging: {
     items: (page) => page

@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/RoleSets.js"
 
 const AddRolesToRoleSet = /*#__PURE__*/ Operation.make({
@@ -18,7 +18,7 @@ const AddRolesToRoleSet = /*#__PURE__*/ Operation.make({
   pathParams: ["role_set_key_or_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.RoleSet),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.RoleSet),
   errors: [400, 401, 403, 404, 422]
 })
 
@@ -31,7 +31,7 @@ const CreateRoleSet = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.RoleSet),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.RoleSet),
   errors: [400, 401, 402, 403, 404, 422]
 })
 
@@ -44,7 +44,7 @@ const GetRoleSet = /*#__PURE__*/ Operation.make({
   pathParams: ["role_set_key_or_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.RoleSet),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.RoleSet),
   errors: [401, 403, 404]
 })
 
@@ -57,7 +57,7 @@ const ListRoleSets = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: ["query", "order_by", "limit", "offset"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.RoleSetsResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.RoleSetsResponse),
   errors: [400, 401, 403, 422],
   paging: {
     items: (page) => page.data,
@@ -74,7 +74,7 @@ const ReplaceRoleSet = /*#__PURE__*/ Operation.make({
   pathParams: ["role_set_key_or_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.DeletedObject),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [400, 401, 403, 404, 422]
 })
 
@@ -87,7 +87,7 @@ const ReplaceRoleInRoleSet = /*#__PURE__*/ Operation.make({
   pathParams: ["role_set_key_or_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.RoleSet),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.RoleSet),
   errors: [400, 401, 403, 404, 422]
 })
 
@@ -100,7 +100,7 @@ const UpdateRoleSet = /*#__PURE__*/ Operation.make({
   pathParams: ["role_set_key_or_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.RoleSet),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.RoleSet),
   errors: [400, 401, 403, 404, 422]
 })
 

@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/SamlConnections.js"
 
 const CreateSAMLConnection = /*#__PURE__*/ Operation.make({
@@ -18,7 +18,7 @@ const CreateSAMLConnection = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.SAMLConnection),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.SAMLConnection),
   errors: [402, 403, 404, 409, 422]
 })
 
@@ -31,7 +31,7 @@ const DeleteSAMLConnection = /*#__PURE__*/ Operation.make({
   pathParams: ["saml_connection_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.DeletedObject),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [402, 403, 404]
 })
 
@@ -44,7 +44,7 @@ const GetSAMLConnection = /*#__PURE__*/ Operation.make({
   pathParams: ["saml_connection_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.SAMLConnection),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.SAMLConnection),
   errors: [402, 403, 404]
 })
 
@@ -57,7 +57,7 @@ const ListSAMLConnections = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: ["limit", "offset", "query", "order_by", "organization_id"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.SAMLConnections),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.SAMLConnections),
   errors: [402, 403, 422],
   paging: {
     items: (page) => page.data,
@@ -74,7 +74,7 @@ const UpdateSAMLConnection = /*#__PURE__*/ Operation.make({
   pathParams: ["saml_connection_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.SAMLConnection),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.SAMLConnection),
   errors: [402, 403, 404, 409, 422]
 })
 

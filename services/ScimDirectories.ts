@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/ScimDirectories.js"
 
 const CreateSCIMDirectory = /*#__PURE__*/ Operation.make({
@@ -18,7 +18,7 @@ const CreateSCIMDirectory = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.SCIMDirectory),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.SCIMDirectory),
   errors: [400, 401, 403, 422]
 })
 
@@ -31,7 +31,7 @@ const CreateSCIMGroupRoleMapping = /*#__PURE__*/ Operation.make({
   pathParams: ["scim_directory_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.SCIMGroupRoleMapping),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.SCIMGroupRoleMapping),
   errors: [400, 401, 403, 404, 422]
 })
 
@@ -44,7 +44,7 @@ const DeleteSCIMDirectory = /*#__PURE__*/ Operation.make({
   pathParams: ["scim_directory_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.DeletedObject),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [401, 403, 404]
 })
 
@@ -57,7 +57,7 @@ const DeleteSCIMGroupRoleMapping = /*#__PURE__*/ Operation.make({
   pathParams: ["scim_directory_id", "mapping_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.SCIMGroupRoleMappingDeleted),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.SCIMGroupRoleMappingDeleted),
   errors: [400, 401, 403, 404]
 })
 
@@ -70,7 +70,7 @@ const GetSCIMDirectory = /*#__PURE__*/ Operation.make({
   pathParams: ["scim_directory_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.SCIMDirectory),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.SCIMDirectory),
   errors: [401, 403, 404]
 })
 
@@ -83,7 +83,7 @@ const ListSCIMDirectories = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: ["limit", "offset"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.SCIMDirectoryList),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.SCIMDirectoryList),
   errors: [401, 403],
   paging: {
     items: (page) => page.data,
@@ -100,7 +100,7 @@ const ListSCIMGroupRoleMappings = /*#__PURE__*/ Operation.make({
   pathParams: ["scim_directory_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.SCIMGroupRoleMappingList),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.SCIMGroupRoleMappingList),
   errors: [401, 403, 404]
 })
 
@@ -113,7 +113,7 @@ const ReplaceSCIMGroupRoleMappings = /*#__PURE__*/ Operation.make({
   pathParams: ["scim_directory_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.SCIMGroupRoleMappingList),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.SCIMGroupRoleMappingList),
   errors: [400, 401, 403, 404, 422]
 })
 
@@ -126,7 +126,7 @@ const RotateSCIMDirectoryAPIKey = /*#__PURE__*/ Operation.make({
   pathParams: ["scim_directory_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.SCIMDirectory),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.SCIMDirectory),
   errors: [401, 403, 404]
 })
 
@@ -139,7 +139,7 @@ const UpdateSCIMDirectory = /*#__PURE__*/ Operation.make({
   pathParams: ["scim_directory_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.SCIMDirectory),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.SCIMDirectory),
   errors: [400, 401, 403, 404, 422]
 })
 

@@ -6,7 +6,8 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
+import * as ResponseDecoders from "../schemas/decoders/Responses.js"
 import * as S from "../schemas/Sessions.js"
 
 const CreateSession = /*#__PURE__*/ Operation.make({
@@ -18,7 +19,7 @@ const CreateSession = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.Session),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Session),
   errors: [400, 401, 404, 422]
 })
 
@@ -31,7 +32,7 @@ const CreateSessionToken = /*#__PURE__*/ Operation.make({
   pathParams: ["session_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(S.CreateSessionTokenResponse),
+  success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.CreateSessionTokenResponse),
   errors: [401, 404]
 })
 
@@ -44,7 +45,7 @@ const CreateSessionTokenFromTemplate = /*#__PURE__*/ Operation.make({
   pathParams: ["session_id", "template_name"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(S.CreateSessionTokenFromTemplateResponse),
+  success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.CreateSessionTokenFromTemplateResponse),
   errors: [401, 404]
 })
 
@@ -57,7 +58,7 @@ const GetSession = /*#__PURE__*/ Operation.make({
   pathParams: ["session_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.Session),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Session),
   errors: [400, 401, 404]
 })
 
@@ -70,7 +71,7 @@ const GetSessionList = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: ["client_id", "user_id", "status", "limit", "offset"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.SessionList),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.SessionList),
   errors: [400, 401, 422],
   paging: {
     items: (page) => page
@@ -86,7 +87,7 @@ const RefreshSession = /*#__PURE__*/ Operation.make({
   pathParams: ["session_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.SessionRefresh),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.SessionRefresh),
   errors: [400, 401]
 })
 
@@ -99,7 +100,7 @@ const RevokeSession = /*#__PURE__*/ Operation.make({
   pathParams: ["session_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.Session),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.Session),
   errors: [400, 401, 404]
 })
 

@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/SignInTokens.js"
 
 const CreateSignInToken = /*#__PURE__*/ Operation.make({
@@ -18,7 +18,7 @@ const CreateSignInToken = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.SignInToken),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.SignInToken),
   errors: [403, 404, 422]
 })
 
@@ -31,7 +31,7 @@ const RevokeSignInToken = /*#__PURE__*/ Operation.make({
   pathParams: ["sign_in_token_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.SignInToken),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.SignInToken),
   errors: [400, 404]
 })
 

@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/SignUps.js"
 
 const GetSignUp = /*#__PURE__*/ Operation.make({
@@ -18,7 +18,7 @@ const GetSignUp = /*#__PURE__*/ Operation.make({
   pathParams: ["id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.SignUp),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.SignUp),
   errors: [403]
 })
 
@@ -31,7 +31,7 @@ const UpdateSignUp = /*#__PURE__*/ Operation.make({
   pathParams: ["id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.SignUp),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.SignUp),
   errors: [403]
 })
 

@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/SvixApps.js"
 
 const CreateSvixApp = /*#__PURE__*/ Operation.make({
@@ -18,7 +18,7 @@ const CreateSvixApp = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.SvixURL),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.SvixURL),
   errors: [400]
 })
 
@@ -44,7 +44,7 @@ const GenerateSvixAuthURL = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.SvixURL),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.SvixURL),
   errors: [400]
 })
 

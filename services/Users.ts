@@ -6,7 +6,8 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
+import * as ResponseDecoders from "../schemas/decoders/Responses.js"
 import * as S from "../schemas/Users.js"
 
 const AdjustUserBillingCreditBalance = /*#__PURE__*/ Operation.make({
@@ -18,7 +19,7 @@ const AdjustUserBillingCreditBalance = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.CommerceCreditLedgerResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.CommerceCreditLedgerResponse),
   errors: [400, 401, 403, 404, 409, 422, 500]
 })
 
@@ -31,7 +32,7 @@ const BanUser = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.User),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.User),
   errors: [402]
 })
 
@@ -44,7 +45,7 @@ const UsersBan = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.UserList),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.UserList),
   errors: [400, 402]
 })
 
@@ -57,7 +58,7 @@ const UsersUnban = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.UserList),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.UserList),
   errors: [400, 402]
 })
 
@@ -93,7 +94,7 @@ const GetUsersCount = /*#__PURE__*/ Operation.make({
     "provider_user_id"
   ],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.TotalCount),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.TotalCount),
   errors: [422]
 })
 
@@ -106,7 +107,7 @@ const CreateUser = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.User),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.User),
   errors: [400, 401, 402, 403, 422]
 })
 
@@ -119,7 +120,7 @@ const DeleteUser = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.DeletedObject),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [400, 401, 404]
 })
 
@@ -132,7 +133,7 @@ const DeleteBackupCode = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(S.DeleteBackupCodeResponse),
+  success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.DeleteBackupCodeResponse),
   errors: [404, 500]
 })
 
@@ -145,7 +146,7 @@ const DeleteExternalAccount = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id", "external_account_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.DeletedObject),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [400, 403, 404, 500]
 })
 
@@ -158,7 +159,7 @@ const UserPasskeyDelete = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id", "passkey_identification_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.DeletedObject),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [403, 404, 500]
 })
 
@@ -171,7 +172,7 @@ const DeleteUserProfileImage = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.User),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.User),
   errors: [404]
 })
 
@@ -184,7 +185,7 @@ const DeleteTOTP = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(S.DeleteTOTPResponse),
+  success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.DeleteTOTPResponse),
   errors: [404, 500]
 })
 
@@ -197,7 +198,7 @@ const UserWeb3WalletDelete = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id", "web3_wallet_identification_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.DeletedObject),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [400, 403, 404, 500]
 })
 
@@ -210,7 +211,7 @@ const DisableMFA = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(S.DisableMFAResponse),
+  success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.DisableMFAResponse),
   errors: [404, 500]
 })
 
@@ -223,7 +224,7 @@ const GetUser = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.User),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.User),
   errors: [400, 401, 404]
 })
 
@@ -236,7 +237,7 @@ const GetUserBillingCreditBalance = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.CommerceCreditBalanceResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.CommerceCreditBalanceResponse),
   errors: [400, 401, 403, 404, 422, 500]
 })
 
@@ -249,7 +250,7 @@ const GetUserBillingSubscription = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.CommerceSubscription),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.CommerceSubscription),
   errors: [400, 401, 403, 404, 422, 500]
 })
 
@@ -262,7 +263,7 @@ const InstanceGetOrganizationMemberships = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: ["order_by", "limit", "offset"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.OrganizationMembershipsResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationMembershipsResponse),
   errors: [400, 401, 422, 500],
   paging: {
     items: (page) => page.data,
@@ -279,7 +280,7 @@ const GetOAuthAccessToken = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id", "provider"],
   queryParams: ["limit", "offset"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.OAuthAccessToken),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OAuthAccessToken),
   errors: [400, 404, 422],
   paging: {
     items: (page) => page
@@ -295,7 +296,7 @@ const UsersGetOrganizationInvitations = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id"],
   queryParams: ["limit", "offset", "status"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.OrganizationInvitationsWithPublicOrganizationData),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationInvitationsWithPublicOrganizationData),
   errors: [400, 403, 404],
   paging: {
     items: (page) => page.data,
@@ -312,7 +313,7 @@ const UsersGetOrganizationMemberships = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id"],
   queryParams: ["limit", "offset"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.OrganizationMembershipsResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationMembershipsResponse),
   errors: [403],
   paging: {
     items: (page) => page.data,
@@ -356,7 +357,7 @@ const GetUserList = /*#__PURE__*/ Operation.make({
     "order_by"
   ],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.UserList),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.UserList),
   errors: [400, 401, 422],
   paging: {
     items: (page) => page,
@@ -373,7 +374,7 @@ const ListUserTrustedDevices = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.TrustedDeviceList),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.TrustedDeviceList),
   errors: [403, 404, 500]
 })
 
@@ -386,7 +387,7 @@ const LockUser = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.User),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.User),
   errors: [403]
 })
 
@@ -399,7 +400,7 @@ const RemoveUserPassword = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.User),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.User),
   errors: [400, 401, 403, 404, 500]
 })
 
@@ -412,7 +413,7 @@ const ReplaceUserMetadata = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.User),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.User),
   errors: [400, 401, 404, 422]
 })
 
@@ -425,7 +426,7 @@ const RevokeUserTrustedDevice = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id", "trusted_device_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.TrustedDevice),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.TrustedDevice),
   errors: [403, 404, 500]
 })
 
@@ -438,7 +439,7 @@ const SetUserPasswordCompromised = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.User),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.User),
   errors: [400, 401, 403, 404, 422]
 })
 
@@ -451,7 +452,7 @@ const SetUserProfileImage = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id"],
   queryParams: [],
   body: "multipart",
-  success: /*#__PURE__*/ Operation.json(Models.User),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.User),
   errors: [400, 401, 404]
 })
 
@@ -464,7 +465,7 @@ const UnbanUser = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.User),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.User),
   errors: [402]
 })
 
@@ -477,7 +478,7 @@ const UnlockUser = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.User),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.User),
   errors: [403]
 })
 
@@ -490,7 +491,7 @@ const UnsetUserPasswordCompromised = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.User),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.User),
   errors: [400, 401, 403, 404, 422]
 })
 
@@ -503,7 +504,7 @@ const UpdateUser = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.User),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.User),
   errors: [400, 401, 404, 409, 422]
 })
 
@@ -516,7 +517,7 @@ const UpdateUserMetadata = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.User),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.User),
   errors: [400, 401, 404, 422]
 })
 
@@ -529,7 +530,7 @@ const VerifyPassword = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(S.VerifyPasswordResponse),
+  success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.VerifyPasswordResponse),
   errors: [400, 404, 422, 500]
 })
 
@@ -542,7 +543,7 @@ const VerifyTOTP = /*#__PURE__*/ Operation.make({
   pathParams: ["user_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(S.VerifyTOTPResponse),
+  success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.VerifyTOTPResponse),
   errors: [400, 404, 422, 500]
 })
 

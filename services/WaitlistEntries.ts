@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
-import * as Models from "../schemas/Models.js"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/WaitlistEntries.js"
 
 const CreateBulkWaitlistEntries = /*#__PURE__*/ Operation.make({
@@ -19,7 +19,7 @@ const CreateBulkWaitlistEntries = /*#__PURE__*/ Operation.make({
   queryParams: [],
   body: "json",
   bodyKey: "entries",
-  success: /*#__PURE__*/ Operation.json(Models.WaitlistEntryList),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.WaitlistEntryList),
   errors: [400, 422]
 })
 
@@ -32,7 +32,7 @@ const CreateWaitlistEntry = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.WaitlistEntry),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.WaitlistEntry),
   errors: [400, 422]
 })
 
@@ -45,7 +45,7 @@ const DeleteWaitlistEntry = /*#__PURE__*/ Operation.make({
   pathParams: ["waitlist_entry_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.DeletedObject),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [400, 404, 409, 422]
 })
 
@@ -58,7 +58,7 @@ const InviteWaitlistEntry = /*#__PURE__*/ Operation.make({
   pathParams: ["waitlist_entry_id"],
   queryParams: [],
   body: "json",
-  success: /*#__PURE__*/ Operation.json(Models.WaitlistEntry),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.WaitlistEntry),
   errors: [400, 404, 409, 422]
 })
 
@@ -71,7 +71,7 @@ const ListWaitlistEntries = /*#__PURE__*/ Operation.make({
   pathParams: [],
   queryParams: ["limit", "offset", "query", "status", "order_by"],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.WaitlistEntriesResponse),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.WaitlistEntriesResponse),
   errors: [],
   paging: {
     items: (page) => page.data,
@@ -88,7 +88,7 @@ const RejectWaitlistEntry = /*#__PURE__*/ Operation.make({
   pathParams: ["waitlist_entry_id"],
   queryParams: [],
   body: "none",
-  success: /*#__PURE__*/ Operation.json(Models.WaitlistEntry),
+  success: /*#__PURE__*/ Operation.decoded(Decoders.WaitlistEntry),
   errors: [400, 404, 409, 422]
 })
 

@@ -6,6 +6,7 @@
 import type * as Effect from "effect/Effect"
 import type * as Schema from "effect/Schema"
 import type { ClerkDecodeError, KnownStatus } from "../ClerkError.js"
+import type { Decoder } from "./decode.js"
 import * as Response from "./response.js"
 
 /** @internal */
@@ -83,6 +84,9 @@ export const make = <I, A, const S extends KnownStatus>(operation: Operation<I, 
 
 /** A JSON success decoded by `schema`. */
 export const json: <A, E>(schema: Schema.Schema<A, E>) => Success<A> = Response.json
+
+/** A JSON success decoded by a generated decoder; what the generated services use. */
+export const decoded: <A>(decoder: Decoder<A>) => Success<A> = Response.decoded
 
 /** A success with no body (202, 204). */
 export const noContent: Success<void> = Response.noContent

@@ -17,6 +17,7 @@ import {
   ErrorByStatus,
   type KnownStatus
 } from "../ClerkError.js"
+import { type Decoder, isFailure } from "./decode.js"
 import type * as Operation from "./operation.js"
 
 /** How much of a non-Clerk error body is kept on the error. */
@@ -97,6 +98,23 @@ export const json = <A, E>(schema: Schema.Schema<A, E>): Operation.Success<A> =>
     }
   }
 }
+
+/**
+ * A JSON success decoded by a generated decoder (schemas/decoders): the value `Schema.decodeUnknown` of the
+ * model's Schema gives, in a single pass that is tens of times faster, and without the Schema's code in the
+ * bundle. A failure names the first path the Schema would name; the message does not quote the value.
+ */
+export const decoded = <A>(decoder: Decoder<A>): Operation.Success<A> => ({
+  _tag: "Json",
+  decode: (operation, status, text) => {
+    const body = parseJson(text)
+    if (Option.isNone(body)) return Effect.fail(decodeFailure(operation, status, "$", "the body is not JSON"))
+    const result = decoder(body.value)
+    return isFailure(result)
+      ? Effect.fail(decodeFailure(operation, status, jsonPath(result.path), result.message))
+      : Effect.succeed(result)
+  }
+})
 
 /** A success with no body (202, 204). */
 export const noContent: Operation.Success<void> = { _tag: "Void", decode: () => Effect.void }
