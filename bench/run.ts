@@ -15,6 +15,7 @@ import { machine } from "./harness.js"
 
 const BENCHMARKS = {
   verify: "token verification: ClerkAuth.verifyToken vs @clerk/backend verifyToken vs jose / WebCrypto / node:crypto",
+  authenticate: "authenticateRequest (bearer header, __session cookie) vs @clerk/backend's",
   rest: "users.list / users.get vs @clerk/backend and raw fetch, in-memory stub and node:http on 127.0.0.1",
   decode: "µs per User: Schema decode vs JSON.parse vs @clerk/backend User.fromJSON",
   bundle: "esbuild + gzip sizes vs @clerk/backend and the bare Effect floor",
@@ -25,7 +26,7 @@ const BENCHMARKS = {
 type Name = keyof typeof BENCHMARKS
 
 const isName = (arg: string): arg is Name => Object.hasOwn(BENCHMARKS, arg)
-const DEFAULT: ReadonlyArray<Name> = ["verify", "rest", "decode", "bundle", "coldstart", "stream"]
+const DEFAULT: ReadonlyArray<Name> = ["verify", "authenticate", "rest", "decode", "bundle", "coldstart", "stream"]
 
 const plan = (args: ReadonlyArray<string>): Array<{ readonly name: Name; readonly args: Array<string> }> => {
   if (args.length === 0) return DEFAULT.map((name) => ({ name, args: [] }))

@@ -20,11 +20,9 @@ import * as jose from "jose"
 import { ClerkAuth } from "../src/ClerkAuth.js"
 import { type Comparison, compare, find, fmt, type Goal, goals, machine, ratio, report, type Subject, times } from "./harness.js"
 import { loadClerkBackend } from "./support/clerkBackend.js"
+import { DEVELOPMENT, generateKey, signToken } from "./support/tokens.js"
 
-const FAPI = "happy-hippo-42.clerk.accounts.dev"
-const PUBLISHABLE_KEY = `pk_test_${btoa(`${FAPI}$`).replace(/=+$/, "")}`
-const ISSUER = `https://${FAPI}`
-const ORIGIN = "https://app.example.com"
+const { publishableKey: PUBLISHABLE_KEY, issuer: ISSUER, origin: ORIGIN } = DEVELOPMENT
 const POOL = 2048
 
 const NAMES = {
@@ -34,29 +32,6 @@ const NAMES = {
   subtle: "crypto.subtle.verify (bare signature)",
   node: "node:crypto verify (bare signature)"
 } as const
-
-const b64url = (input: string | Buffer) => Buffer.from(input).toString("base64url")
-
-/** A v2 Clerk session token, valid for the next hour, signed RS256 with `key`. */
-const signToken = (key: nodeCrypto.KeyObject, i: number): string => {
-  const now = Math.floor(Date.now() / 1000)
-  const header = b64url(JSON.stringify({ alg: "RS256", typ: "JWT", kid: "ins_2bench" }))
-  const payload = b64url(JSON.stringify({
-    azp: ORIGIN,
-    exp: now + 3600,
-    fva: [2, -1],
-    iat: now - 5,
-    iss: ISSUER,
-    jti: `jti${i.toString(36)}`,
-    nbf: now - 10,
-    sid: `sess_2bench${String(i).padStart(8, "0")}`,
-    sts: "active",
-    sub: `user_2bench${String(i).padStart(8, "0")}`,
-    v: 2
-  }))
-  const input = `${header}.${payload}`
-  return `${input}.${b64url(nodeCrypto.sign("RSA-SHA256", Buffer.from(input), key))}`
-}
 
 /** The signed part and the signature of a token, as the bare limits need them. */
 const split = (token: string): { readonly data: Uint8Array<ArrayBuffer>; readonly signature: Uint8Array<ArrayBuffer> } => {
@@ -69,9 +44,8 @@ const split = (token: string): { readonly data: Uint8Array<ArrayBuffer>; readonl
 
 const main = async () => {
   const { verifyToken } = await loadClerkBackend()
-  const { publicKey, privateKey } = nodeCrypto.generateKeyPairSync("rsa", { modulusLength: 2048 })
-  const pem = publicKey.export({ format: "pem", type: "spki" }).toString()
-  const tokens = Array.from({ length: POOL }, (_, i) => signToken(privateKey, i))
+  const { publicKey, privateKey, pem } = generateKey()
+  const tokens = Array.from({ length: POOL }, (_, i) => signToken(privateKey, DEVELOPMENT, i))
   const joseKey = await jose.importSPKI(pem, "RS256")
   const subtleKey = await crypto.subtle.importKey(
     "spki",
