@@ -70,6 +70,28 @@ describe("users: create, read, update, delete", () => {
       expect(yield* Users.count()).toMatchObject({ totalCount: 1 })
     })))
 
+  it.effect("an email, username or external id freed by an update or a delete can be taken again", () =>
+    run(Effect.gen(function*() {
+      const first = yield* Users.create({ emailAddress: ["free@example.com"], username: "Free_Name", externalId: "e-free" })
+      // Taken, whatever the username's case.
+      expect(yield* Effect.flip(Users.create({ emailAddress: ["x@example.com"], username: "free_name" }))).toMatchObject({
+        status: 422
+      })
+      yield* Users.update({ userId: first.id, username: "renamed", externalId: "e-renamed" })
+      const second = yield* Users.create({ emailAddress: ["y@example.com"], username: "free_name", externalId: "e-free" })
+      expect(yield* Effect.flip(Users.create({ emailAddress: ["z@example.com"], username: "RENAMED" }))).toMatchObject({
+        status: 422
+      })
+      yield* Users.delete({ userId: first.id })
+      const third = yield* Users.create({ emailAddress: ["free@example.com"], username: "renamed", externalId: "e-renamed" })
+      expect([second.username, third.username, third.emailAddresses[0]?.emailAddress]).toEqual([
+        "free_name",
+        "renamed",
+        "free@example.com"
+      ])
+      expect(yield* Effect.flip(Users.update({ userId: second.id, externalId: "e-renamed" }))).toMatchObject({ status: 422 })
+    })))
+
   it.effect("duplicate usernames and external ids are refused; a failed create leaves nothing behind", () =>
     run(Effect.gen(function*() {
       yield* Users.create({ emailAddress: ["a@example.com"], username: "alice", externalId: "e1" })

@@ -144,8 +144,7 @@ export const of = (before: Model.World, tx: Pick<Tx, "world" | "touched" | "rais
         continue
       }
       // `organizationInvitation.accepted` names the user who accepted: the one who now holds the address.
-      const holder = Model.find(after, "identifications", (i) =>
-        i.type === "email_address" && i.value === change.after.emailAddress)
+      const [holder] = Model.lookup(after, "identifications", Model.identifierKey("email_address", change.after.emailAddress))
       if (holder !== undefined) made.push({ type, data: { ...data, user_id: holder.userId } })
     }
   }

@@ -4,7 +4,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Errors from "./errors.js"
-import type * as Model from "./model.js"
+import * as Model from "./model.js"
 import type { Tx } from "./tx.js"
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
@@ -49,7 +49,7 @@ export const typeOf = (identifier: string): Model.IdentificationType | undefined
 
 /** The identification that holds a value, on any user. */
 export const owner = (tx: Tx, type: Model.IdentificationType, value: string): Model.IdentificationRow | undefined =>
-  tx.find("identifications", (row) => row.type === type && row.value === value)
+  tx.lookup("identifications", Model.identifierKey(type, value))[0]
 
 /** An email domain entry (`example.com`, `@example.com`, `*@example.com`) matches every address at that domain. */
 const matches = (entry: Model.ListedIdentifierRow, type: Model.IdentificationType, value: string): boolean => {

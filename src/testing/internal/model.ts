@@ -406,6 +406,26 @@ export interface World {
   readonly seq: number
   readonly instance: InstanceRow
   readonly tables: Tables
+  /**
+   * The ids of the rows under each lookup key (see `lookupKeys`), kept by `put` and `remove`: the questions
+   * every create asks ("is this email taken?") in constant time, so that seeding n users is linear in n.
+   */
+  readonly lookup: HashMap.HashMap<string, ReadonlyArray<string>>
+}
+
+/** The lookup key of an identifier value of a type: exact, as Clerk stores it (normalised on the way in). */
+export const identifierKey = (type: IdentificationType, value: string): string => `identifications\u0000${type}\u0000${value}`
+/** Usernames are unique whatever their case. */
+export const usernameKey = (username: string): string => `users\u0000username\u0000${username.toLowerCase()}`
+export const externalIdKey = (externalId: string): string => `users\u0000external_id\u0000${externalId}`
+
+/** The lookup keys of a row, for the tables that have some. */
+const lookupKeys: { readonly [T in Table]?: (row: Rows[T]) => ReadonlyArray<string> } = {
+  identifications: (row) => [identifierKey(row.type, row.value)],
+  users: (row) => [
+    ...(row.username === null ? [] : [usernameKey(row.username)]),
+    ...(row.externalId === null ? [] : [externalIdKey(row.externalId)])
+  ]
 }
 
 export const defaultRestrictions: Restrictions = {
@@ -477,6 +497,7 @@ const builtIn = (): { permissions: HashMap.HashMap<string, PermissionRow>; roles
 export const empty = (instanceId: string, restrictions: Restrictions): World => ({
   seq: 1,
   instance: { id: instanceId, environmentType: "development", allowedOrigins: null, restrictions, settings: {}, svixApp: false },
+  lookup: HashMap.empty(),
   tables: {
     users: HashMap.empty(),
     identifications: HashMap.empty(),
@@ -506,9 +527,21 @@ export const empty = (instanceId: string, restrictions: Restrictions): World => 
 export const get = <T extends Table>(world: World, table: T, id: string): Rows[T] | undefined =>
   Option.getOrUndefined(HashMap.get(world.tables[table], id))
 
+// Tables are immutable: the rows of one in creation order are computed once per version of it. A listing
+// walked page by page (a stream over 100,000 users) then sorts the table once, not once a page.
+// Keyed by a table's map, so what is found under it is that table's rows: the assertion below holds by
+// construction (TypeScript cannot tie a WeakMap's value type to its key's).
+const ordered = new WeakMap<object, ReadonlyArray<Rows[Table]>>()
+
 /** The rows of a table in the order they were made. */
-export const rows = <T extends Table>(world: World, table: T): Array<Rows[T]> =>
-  Array.from(HashMap.values(world.tables[table])).sort((a, b) => a.seq - b.seq)
+export const rows = <T extends Table>(world: World, table: T): Array<Rows[T]> => {
+  const map = world.tables[table]
+  const known = ordered.get(map)
+  if (known !== undefined) return known.slice() as Array<Rows[T]>
+  const sorted = Array.from(HashMap.values(map)).sort((a, b) => a.seq - b.seq)
+  ordered.set(map, sorted)
+  return sorted.slice()
+}
 
 /** The first row that satisfies `predicate`, in no particular order: for lookups that need no sort. */
 export const find = <T extends Table>(
@@ -520,14 +553,44 @@ export const find = <T extends Table>(
   return undefined
 }
 
+/** The rows under a lookup key (`identifierKey`, `usernameKey`, `externalIdKey`). */
+export const lookup = <T extends Table>(world: World, table: T, key: string): Array<Rows[T]> =>
+  Option.match(HashMap.get(world.lookup, key), {
+    onNone: () => [],
+    onSome: (ids) => ids.flatMap((id) => Option.toArray(HashMap.get(world.tables[table], id)))
+  })
+
+const withKeys = (
+  lookupMap: HashMap.HashMap<string, ReadonlyArray<string>>,
+  keys: ReadonlyArray<string>,
+  id: string,
+  add: boolean
+) =>
+  keys.reduce((map, key) => {
+    const ids = Option.getOrElse(HashMap.get(map, key), (): ReadonlyArray<string> => [])
+    const next = add ? (ids.includes(id) ? ids : [...ids, id]) : ids.filter((other) => other !== id)
+    return next.length === 0 ? HashMap.remove(map, key) : HashMap.set(map, key, next)
+  }, lookupMap)
+
+/** The lookup index with `before`'s keys replaced by `after`'s. */
+const relink = <T extends Table>(world: World, table: T, id: string, after: Rows[T] | undefined) => {
+  const keysOf = lookupKeys[table]
+  if (keysOf === undefined) return world.lookup
+  const before = get(world, table, id)
+  const removed = before === undefined ? world.lookup : withKeys(world.lookup, keysOf(before), id, false)
+  return after === undefined ? removed : withKeys(removed, keysOf(after), id, true)
+}
+
 /** Adds or replaces a row. */
 export const put = <T extends Table>(world: World, table: T, row: Rows[T]): World => ({
   ...world,
+  lookup: relink(world, table, row.id, row),
   tables: { ...world.tables, [table]: HashMap.set(world.tables[table], row.id, row) }
 })
 
 /** Removes a row. */
 export const remove = <T extends Table>(world: World, table: T, id: string): World => ({
   ...world,
+  lookup: relink(world, table, id, undefined),
   tables: { ...world.tables, [table]: HashMap.remove(world.tables[table], id) }
 })

@@ -61,6 +61,11 @@ export class Tx {
     return Model.find(this.world, table, predicate)
   }
 
+  /** The rows under a lookup key (`Model.identifierKey`, …). */
+  lookup<T extends Model.Table>(table: T, key: string): Array<Model.Rows[T]> {
+    return Model.lookup(this.world, table, key)
+  }
+
   put<T extends Model.Table>(table: T, row: Model.Rows[T]): Model.Rows[T] {
     this.touch(table, row.id)
     this.world = Model.put(this.world, table, row)

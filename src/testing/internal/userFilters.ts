@@ -22,7 +22,20 @@ export interface Indexed {
   readonly primaryWallet: string | null
 }
 
-export const index = (world: Model.World): Array<Indexed> => {
+// A world is immutable: its users are indexed once per version of its tables, and sorted once per ordering,
+// so that walking a listing page by page costs a page per page, not the whole table.
+const indexed = new WeakMap<Model.Tables, ReadonlyArray<Indexed>>()
+const sortedAll = new WeakMap<ReadonlyArray<Indexed>, Map<string, ReadonlyArray<Indexed>>>()
+
+export const index = (world: Model.World): ReadonlyArray<Indexed> => {
+  const known = indexed.get(world.tables)
+  if (known !== undefined) return known
+  const made = remembered(indexWorld(world))
+  indexed.set(world.tables, made)
+  return made
+}
+
+const indexWorld = (world: Model.World): ReadonlyArray<Indexed> => {
   const values = (ids: ReadonlyArray<string>) =>
     ids.flatMap((id) => {
       const row = Model.get(world, "identifications", id)
@@ -151,8 +164,25 @@ export const users = (request: Input.RouteRequest): Effect.Effect<Array<Filter>,
     return filters
   })
 
-export const apply = (users: ReadonlyArray<Indexed>, filters: ReadonlyArray<Filter>): Array<Indexed> =>
-  users.filter((user) => filters.every((filter) => filter(user)))
+export const apply = (users: ReadonlyArray<Indexed>, filters: ReadonlyArray<Filter>): ReadonlyArray<Indexed> =>
+  filters.length === 0 ? users : users.filter((user) => filters.every((filter) => filter(user)))
+
+/** The users sorted by `field`; remembered for an unfiltered list (the same array as `index`'s). */
+export const sort = (users: ReadonlyArray<Indexed>, field: OrderField, descending: boolean): ReadonlyArray<Indexed> => {
+  const byOrder = sortedAll.get(users)
+  const key = `${descending ? "-" : "+"}${field}`
+  const known = byOrder?.get(key)
+  if (known !== undefined) return known
+  const made = Listing.sort(users, sortKey(field), descending)
+  if (byOrder !== undefined) byOrder.set(key, made)
+  return made
+}
+
+/** Marks an index as the one `sort` may remember orderings of. */
+const remembered = (users: ReadonlyArray<Indexed>): ReadonlyArray<Indexed> => {
+  if (!sortedAll.has(users)) sortedAll.set(users, new Map())
+  return users
+}
 
 /** The orderings of `GET /users`. */
 export const ORDER_FIELDS = [

@@ -5,7 +5,7 @@
 import * as Effect from "effect/Effect"
 import * as Errors from "./errors.js"
 import * as Identifiers from "./identifiers.js"
-import type * as Model from "./model.js"
+import * as Model from "./model.js"
 import type { Tx } from "./tx.js"
 
 const USERNAME = /^[a-zA-Z0-9_-]+$/
@@ -32,12 +32,12 @@ export const checkUsername = (tx: Tx, username: string, self?: string): Effect.E
       "username"
     ))
   }
-  const taken = tx.find("users", (u) => u.id !== self && u.username?.toLowerCase() === username.toLowerCase()) !== undefined
+  const taken = tx.lookup("users", Model.usernameKey(username)).some((u) => u.id !== self)
   return taken ? Effect.fail(Errors.identifierExists("username")) : Effect.succeed(username)
 }
 
 export const checkExternalId = (tx: Tx, externalId: string, self?: string): Effect.Effect<string, Errors.ApiFailure> =>
-  tx.find("users", (u) => u.id !== self && u.externalId === externalId) !== undefined
+  tx.lookup("users", Model.externalIdKey(externalId)).some((u) => u.id !== self)
     ? Effect.fail(Errors.identifierExists("external_id"))
     : Effect.succeed(externalId)
 
