@@ -24,8 +24,15 @@ const isMessage = (value: unknown): value is Message =>
 
 /** Forks the server and waits until it listens. Rejects, saying why, when it cannot. */
 export const startServer = (pageSize: number): Promise<Server> =>
+  forkServer(fileURLToPath(import.meta.url), ["--serve", String(pageSize)])
+
+/**
+ * Forks a module that serves on 127.0.0.1 and sends `{ port }` (or `{ error }`) once it listens, and exits
+ * on `disconnect`.
+ */
+export const forkServer = (module: string, args: ReadonlyArray<string>): Promise<Server> =>
   new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), ["--serve", String(pageSize)], {
+    const child = fork(module, [...args], {
       stdio: ["ignore", "inherit", "inherit", "ipc"]
     })
     // Should this process die some other way, the child goes with it (it also exits on `disconnect`).
