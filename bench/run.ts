@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark, each in a fresh process (so one's JIT state, heap and servers never
  * touch the next), one after the other.
  *
- *   npm run bench                      all of them (about 2½ minutes on a 2-core machine)
+ *   npm run bench                      all of them (about 4 minutes on a 2-core machine)
  *   npm run bench -- rest              one of them
  *   npm run bench -- rest stub decode  arguments after a name go to that benchmark
  *   npm run bench -- profile           the CPU breakdown of a REST call (not part of the full run)
