@@ -91,11 +91,9 @@ const child = async (subject: SubjectName, total: number): Promise<Run> => {
   let count = 0
   let rss0 = 0
   let t0 = 0
-  if (subject === "effect-clerk, offline Clerk") {
-    // The offline Clerk, seeded, serves over 127.0.0.1 from its own process: the client's memory is the
-    // client's alone; the walk's time includes the offline Clerk answering (no stub time to subtract).
-    const server = await startOfflineServer(total)
-    const runtime = usersRuntime(`${server.origin}/v1`, realFetch)
+  // effect-clerk's walk, the same against either server: `users.listStream` run to the end.
+  const walk = async (apiUrl: string, fetch: typeof globalThis.fetch) => {
+    const runtime = usersRuntime(apiUrl, fetch)
     try {
       const users = await runtime.runPromise(Users)
       rss0 = process.memoryUsage.rss()
@@ -111,23 +109,19 @@ const child = async (subject: SubjectName, total: number): Promise<Run> => {
       )
     } finally {
       await runtime.dispose()
+    }
+  }
+  if (subject === "effect-clerk, offline Clerk") {
+    // The offline Clerk, seeded, serves over 127.0.0.1 from its own process: the client's memory is the
+    // client's alone; the walk's time includes the offline Clerk answering (no stub time to subtract).
+    const server = await startOfflineServer(total)
+    try {
+      await walk(`${server.origin}/v1`, realFetch)
+    } finally {
       await server.close()
     }
   } else if (subject === "effect-clerk") {
-    const runtime = usersRuntime(`${NOWHERE}/v1`, stub.fetch)
-    const users = await runtime.runPromise(Users)
-    rss0 = process.memoryUsage.rss()
-    t0 = performance.now()
-    count = await runtime.runPromise(
-      users.listStream({ limit: PAGE }).pipe(
-        Stream.mapChunks((chunk) => {
-          sample()
-          return chunk
-        }),
-        Stream.runCount
-      )
-    )
-    await runtime.dispose()
+    await walk(`${NOWHERE}/v1`, stub.fetch)
   } else {
     const { createClerkClient } = await loadClerkBackend()
     const clerk = createClerkClient({ secretKey: SECRET_KEY, apiUrl: NOWHERE })
