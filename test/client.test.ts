@@ -380,6 +380,24 @@ describe("pagination", () => {
     })
   })
 
+  for (const [mode, input] of [["cursor", { limit: 10 }], ["offset", { limit: 10, orderBy: "-name" }]] as const) {
+    it.effect(`fails, instead of walking forever, when the server ignores the ${mode} and repeats a full page`, () => {
+      // A cache in front of the API that ignores the query string answers the first page every time.
+      const { fake, provide } = withClient(() => json(Array.from({ length: 10 }, (_, i) => thing(`t_${i}`))))
+      return Effect.gen(function*() {
+        const client = yield* provide(ClerkClient.ClerkClient)
+        const error = yield* Effect.flip(client.stream(ListThings, input).pipe(Stream.runDrain))
+        expect(error).toMatchObject({
+          _tag: "ClerkDecodeError",
+          operation: "things.list",
+          path: "$",
+          description: `the page repeats the previous one: the server ignored ${mode === "cursor" ? "starting_after" : "offset"}`
+        })
+        expect(fake.requests).toHaveLength(2)
+      })
+    })
+  }
+
   it.effect("rejects a page size over 500 before sending", () => {
     const { fake, provide } = withClient(pages(10))
     return Effect.gen(function*() {

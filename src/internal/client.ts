@@ -15,7 +15,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type { ClerkClientService, ConfigOptions, Options } from "../ClerkClient.js"
-import { type ClerkError, ClerkRequestError, type CommonError, type ErrorOfStatus, type KnownStatus } from "../ClerkError.js"
+import { ClerkDecodeError, type ClerkError, ClerkRequestError, type CommonError, type ErrorOfStatus, type KnownStatus } from "../ClerkError.js"
 import * as Retry from "../Retry.js"
 import type * as Operation from "./operation.js"
 import * as Request from "./request.js"
@@ -47,6 +47,15 @@ const transportError = (operation: Operation.Any, error: HttpClientError.HttpCli
   })
 }
 
+const repeatedPage = (operation: Operation.Any, parameter: string) =>
+  new ClerkDecodeError({
+    operation: operation.name,
+    route: Response.route(operation),
+    status: 200,
+    path: "$",
+    description: `the page repeats the previous one: the server ignored ${parameter}`
+  })
+
 const timeoutError = (operation: Operation.Any, timeout: Duration.Duration) =>
   new ClerkRequestError({
     operation: operation.name,
@@ -73,7 +82,12 @@ const usesCursor = (input: unknown): boolean => {
 
 const fields = (input: unknown): object => typeof input === "object" && input !== null ? input : {}
 
-type PageState = { readonly offset: number; readonly startingAfter: string | undefined }
+type PageState = {
+  readonly offset: number
+  readonly startingAfter: string | undefined
+  /** The id of the previous page's first item, when items have ids. */
+  readonly firstId: string | undefined
+}
 
 export const make = (options: Options): Effect.Effect<ClerkClientService, never, HttpClient.HttpClient> =>
   Effect.map(HttpClient.HttpClient, (base) => {
@@ -152,23 +166,31 @@ export const make = (options: Options): Effect.Effect<ClerkClientService, never,
       if (paging === undefined) return Stream.dieMessage(`${operation.name} does not page`)
       const limit = numberField(input, "limit") ?? DEFAULT_PAGE_SIZE
       const cursor = paging.cursor !== undefined && usesCursor(input) ? paging.cursor : undefined
-      const initial: PageState = { offset: 0, startingAfter: undefined }
+      const initial: PageState = { offset: 0, startingAfter: undefined, firstId: undefined }
       return Stream.paginateChunkEffect(initial, (state) => {
         const position = cursor === undefined
           ? { offset: state.offset }
           : state.startingAfter === undefined
           ? {}
           : { startingAfter: state.startingAfter }
-        return Effect.map(run(operation, { ...fields(input), ...position, limit }), (page) => {
+        return Effect.flatMap(run(operation, { ...fields(input), ...position, limit }), (page) => {
           const items = paging.items(page)
           const offset = state.offset + items.length
           const total = paging.total?.(page)
           const last = items[items.length - 1]
+          const firstId = stringField(items[0], "id")
+          // A server (or a cache in front of it) that ignores `offset`/`starting_after` answers the same full
+          // page forever: a stream that would never end fails instead.
+          if (firstId !== undefined && firstId === state.firstId) {
+            return Effect.fail(repeatedPage(operation, cursor === undefined ? "offset" : "starting_after"))
+          }
           const done = items.length < limit || last === undefined || (total !== undefined && offset >= total)
-          return [
-            Chunk.fromIterable(items),
-            done ? Option.none() : Option.some({ offset, startingAfter: cursor?.(last) })
-          ] as const
+          return Effect.succeed(
+            [
+              Chunk.fromIterable(items),
+              done ? Option.none() : Option.some({ offset, startingAfter: cursor?.(last), firstId })
+            ] as const
+          )
         })
       })
     }
