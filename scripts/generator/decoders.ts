@@ -3,7 +3,10 @@
  * (one per inline JSON success body, named like its Schema).
  *
  * A decoder is a plain function `(input: unknown) => DecodeResult<T>`, `T` the Type of the model's Schema,
- * that validates and renames in one pass. It returns what `Schema.decodeUnknownEither(schema)` returns on
+ * that validates and renames in one pass: structs and plain unions are tables read by the runtime
+ * (`src/internal/decode.ts`'s `struct` and `union`), a fraction of the bytes of straight-line code, with the
+ * common checks shared (`D.string`, …) and the rest declared once per file. It returns what
+ * `Schema.decodeUnknownEither(schema)` returns on
  * success, and on failure the path (wire names) of the first issue `ParseResult.ArrayFormatter` lists. It
  * mirrors the Schema decode rule by rule:
  *

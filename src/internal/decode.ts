@@ -110,10 +110,6 @@ export const isString = (value: unknown): value is string => typeof value === "s
 export const isNumber = (value: unknown): value is number => typeof value === "number"
 export const isBoolean = (value: unknown): value is boolean => typeof value === "boolean"
 
-/** A decoder from a guard, for the members of a discriminated union. */
-export const guarded = <A>(guard: (value: unknown) => value is A, what: string): Decoder<A> => (value) =>
-  guard(value) ? value : expected(what, value)
-
 /**
  * A union whose members have literal properties (`object: "token"`), decoded as `Schema.Union` does: the
  * members whose literals the input carries are tried first, in the order of `keys` (then of the members),
