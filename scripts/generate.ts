@@ -17,6 +17,7 @@ import { build } from "./generator/api.js"
 import { casesFile, contractFile } from "./generator/cases.js"
 import { modelDecodersFile, responseDecodersFile } from "./generator/decoders.js"
 import type { OutputFile } from "./generator/files.js"
+import { operationNamesFile, specRoutesFile } from "./generator/offline.js"
 import { check, write } from "./generator/files.js"
 import { modelsFile, schemasIndexFile, serviceSchemasFile } from "./generator/schemas.js"
 import { serviceFile, servicesIndexFile } from "./generator/services.js"
@@ -58,6 +59,8 @@ export const generate = (
     { path: "schemas/decoders/Models.ts", text: modelDecodersFile(api, fileName) },
     { path: "schemas/decoders/Responses.ts", text: responseDecodersFile(api, fileName) },
     { path: "services/index.ts", text: servicesIndexFile(api, fileName) },
+    { path: "src/testing/internal/operationNames.ts", text: operationNamesFile(api, fileName) },
+    { path: "src/testing/internal/specRoutes.ts", text: specRoutesFile(spec, fileName) },
     { path: "test/generated/cases.ts", text: casesFile(api, fileName) },
     { path: "test/generated/contract.ts", text: contractFile(api, fileName) }
   ]
