@@ -99,12 +99,7 @@ export const record = <A>(input: unknown, value: Decoder<A>): DecodeResult<{ rea
 }
 
 /** `Metadata` (a Record of `Schema.Unknown`): a new object, the same values. */
-export const metadata = (input: unknown): DecodeResult<{ readonly [key: string]: unknown }> => {
-  if (!isRecord(input)) return expected("an object", input)
-  const out: { [key: string]: unknown } = {}
-  for (const key of Object.keys(input)) if (key !== "__proto__") out[key] = input[key]
-  return out
-}
+export const metadata = (input: unknown): DecodeResult<{ readonly [key: string]: unknown }> => record(input, unknown)
 
 export const isString = (value: unknown): value is string => typeof value === "string"
 export const isNumber = (value: unknown): value is number => typeof value === "number"

@@ -3,6 +3,7 @@
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
@@ -17,7 +18,7 @@ import {
   ErrorByStatus,
   type KnownStatus
 } from "../ClerkError.js"
-import { type Decoder, isFailure } from "./decode.js"
+import { type Decoder, DecodeFailure, type DecodeResult, isFailure } from "./decode.js"
 import type * as Operation from "./operation.js"
 
 /** How much of a non-Clerk error body is kept on the error. */
@@ -83,20 +84,21 @@ const jsonPath = (path: ReadonlyArray<PropertyKey>): string =>
 const decodeFailure = (operation: Operation.Any, status: number, path: string, description: string) =>
   new ClerkDecodeError({ operation: operation.name, route: route(operation), status, path, description })
 
-/** A JSON success decoded by `schema`. */
+/**
+ * A JSON success decoded by `schema` (the hand-written operations): the Schema as a decoder, its first issue
+ * (`ArrayFormatter`'s) as the failure.
+ */
 export const json = <A, E>(schema: Schema.Schema<A, E>): Operation.Success<A> => {
-  const decode = Schema.decodeUnknown(schema)
-  return {
-    _tag: "Json",
-    decode: (operation, status, text) => {
-      const body = parseJson(text)
-      if (Option.isNone(body)) return Effect.fail(decodeFailure(operation, status, "$", "the body is not JSON"))
-      return Effect.mapError(decode(body.value), (error) => {
+  const decode = Schema.decodeUnknownEither(schema)
+  return decoded((input) =>
+    Either.match(decode(input), {
+      onRight: (value): DecodeResult<A> => value,
+      onLeft: (error) => {
         const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-        return decodeFailure(operation, status, jsonPath(issue?.path ?? []), issue?.message ?? "is invalid")
-      })
-    }
-  }
+        return new DecodeFailure([...(issue?.path ?? [])], issue?.message ?? "is invalid")
+      }
+    })
+  )
 }
 
 /**
