@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
+import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/ActorTokens.js"
 
@@ -58,3 +59,6 @@ export class ActorTokens extends /*#__PURE__*/ Effect.Service<ActorTokens>()("ef
     revoke: (params: S.RevokeActorTokenParams) => client.execute(RevokeActorToken, params)
   }))
 }) {}
+
+// What `ClerkLive` provides is what is loaded: see src/internal/registry.ts.
+Registry.registerService(ActorTokens.Default)

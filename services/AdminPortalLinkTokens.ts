@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
+import * as Registry from "../src/internal/registry.js"
 import * as ResponseDecoders from "../schemas/decoders/Responses.js"
 import * as S from "../schemas/AdminPortalLinkTokens.js"
 
@@ -56,3 +57,6 @@ export class AdminPortalLinkTokens extends /*#__PURE__*/ Effect.Service<AdminPor
     }))
   }
 ) {}
+
+// What `ClerkLive` provides is what is loaded: see src/internal/registry.ts.
+Registry.registerService(AdminPortalLinkTokens.Default)

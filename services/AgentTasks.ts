@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
+import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/AgentTasks.js"
 
@@ -58,3 +59,6 @@ export class AgentTasks extends /*#__PURE__*/ Effect.Service<AgentTasks>()("effe
     revoke: (params: S.RevokeAgentTaskParams) => client.execute(RevokeAgentTask, params)
   }))
 }) {}
+
+// What `ClerkLive` provides is what is loaded: see src/internal/registry.ts.
+Registry.registerService(AgentTasks.Default)

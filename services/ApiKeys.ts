@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
+import * as Registry from "../src/internal/registry.js"
 import * as ResponseDecoders from "../schemas/decoders/Responses.js"
 import * as S from "../schemas/ApiKeys.js"
 
@@ -177,3 +178,6 @@ export class ApiKeys extends /*#__PURE__*/ Effect.Service<ApiKeys>()("effect-cle
     verify: (params: S.VerifyApiKeyParams) => client.execute(VerifyApiKey, params)
   }))
 }) {}
+
+// What `ClerkLive` provides is what is loaded: see src/internal/registry.ts.
+Registry.registerService(ApiKeys.Default)

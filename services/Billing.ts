@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
+import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/Billing.js"
 
@@ -361,3 +362,6 @@ export class Billing extends /*#__PURE__*/ Effect.Service<Billing>()("effect-cle
       client.execute(RemoveBillingSubscriptionItemDiscount, params)
   }))
 }) {}
+
+// What `ClerkLive` provides is what is loaded: see src/internal/registry.ts.
+Registry.registerService(Billing.Default)

@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
+import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/Clients.js"
 
@@ -96,3 +97,6 @@ export class Clients extends /*#__PURE__*/ Effect.Service<Clients>()("effect-cle
     verify: (params: S.VerifyClientParams) => client.execute(VerifyClient, params)
   }))
 }) {}
+
+// What `ClerkLive` provides is what is loaded: see src/internal/registry.ts.
+Registry.registerService(Clients.Default)

@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
+import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/Directories.js"
 
@@ -247,3 +248,6 @@ export class Directories extends /*#__PURE__*/ Effect.Service<Directories>()("ef
     update: (params: S.UpdateDirectoryParams) => client.execute(UpdateDirectory, params)
   }))
 }) {}
+
+// What `ClerkLive` provides is what is loaded: see src/internal/registry.ts.
+Registry.registerService(Directories.Default)

@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
+import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/Domains.js"
 
@@ -111,3 +112,6 @@ export class Domains extends /*#__PURE__*/ Effect.Service<Domains>()("effect-cle
     update: (params: S.UpdateDomainParams) => client.execute(UpdateDomain, params)
   }))
 }) {}
+
+// What `ClerkLive` provides is what is loaded: see src/internal/registry.ts.
+Registry.registerService(Domains.Default)

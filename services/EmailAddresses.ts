@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
+import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/EmailAddresses.js"
 
@@ -181,3 +182,6 @@ export class EmailAddresses extends /*#__PURE__*/ Effect.Service<EmailAddresses>
     update: (params: S.UpdateEmailAddressParams) => client.execute(UpdateEmailAddress, params)
   }))
 }) {}
+
+// What `ClerkLive` provides is what is loaded: see src/internal/registry.ts.
+Registry.registerService(EmailAddresses.Default)

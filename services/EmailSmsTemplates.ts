@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
+import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
 import * as ResponseDecoders from "../schemas/decoders/Responses.js"
 import * as S from "../schemas/EmailSmsTemplates.js"
@@ -169,3 +170,6 @@ export class EmailSmsTemplates extends /*#__PURE__*/ Effect.Service<EmailSmsTemp
     }))
   }
 ) {}
+
+// What `ClerkLive` provides is what is loaded: see src/internal/registry.ts.
+Registry.registerService(EmailSmsTemplates.Default)

@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
+import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/Invitations.js"
 
@@ -119,3 +120,6 @@ export class Invitations extends /*#__PURE__*/ Effect.Service<Invitations>()("ef
     revoke: (params: S.RevokeInvitationParams) => client.execute(RevokeInvitation, params)
   }))
 }) {}
+
+// What `ClerkLive` provides is what is loaded: see src/internal/registry.ts.
+Registry.registerService(Invitations.Default)

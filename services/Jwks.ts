@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
+import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/Jwks.js"
 
@@ -34,3 +35,6 @@ export class Jwks extends /*#__PURE__*/ Effect.Service<Jwks>()("effect-clerk/Jwk
     getJWKS: () => client.execute(GetJWKS, {})
   }))
 }) {}
+
+// What `ClerkLive` provides is what is loaded: see src/internal/registry.ts.
+Registry.registerService(Jwks.Default)

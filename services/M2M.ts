@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
+import * as Registry from "../src/internal/registry.js"
 import * as ResponseDecoders from "../schemas/decoders/Responses.js"
 import * as S from "../schemas/M2M.js"
 
@@ -111,3 +112,6 @@ export class M2M extends /*#__PURE__*/ Effect.Service<M2M>()("effect-clerk/M2M",
     verifyToken: (params: S.VerifyM2MTokenParams) => client.execute(VerifyM2MToken, params)
   }))
 }) {}
+
+// What `ClerkLive` provides is what is loaded: see src/internal/registry.ts.
+Registry.registerService(M2M.Default)

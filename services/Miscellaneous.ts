@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
+import * as Registry from "../src/internal/registry.js"
 import * as S from "../schemas/Miscellaneous.js"
 
 const GetPublicInterstitial = /*#__PURE__*/ Operation.make({
@@ -38,3 +39,6 @@ export class Miscellaneous extends /*#__PURE__*/ Effect.Service<Miscellaneous>()
       client.execute(GetPublicInterstitial, params)
   }))
 }) {}
+
+// What `ClerkLive` provides is what is loaded: see src/internal/registry.ts.
+Registry.registerService(Miscellaneous.Default)

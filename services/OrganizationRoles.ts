@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
+import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/OrganizationRoles.js"
 
@@ -192,3 +193,6 @@ export class OrganizationRoles extends /*#__PURE__*/ Effect.Service<Organization
     }))
   }
 ) {}
+
+// What `ClerkLive` provides is what is loaded: see src/internal/registry.ts.
+Registry.registerService(OrganizationRoles.Default)

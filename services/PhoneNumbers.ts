@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
+import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/PhoneNumbers.js"
 
@@ -178,3 +179,6 @@ export class PhoneNumbers extends /*#__PURE__*/ Effect.Service<PhoneNumbers>()("
     update: (params: S.UpdatePhoneNumberParams) => client.execute(UpdatePhoneNumber, params)
   }))
 }) {}
+
+// What `ClerkLive` provides is what is loaded: see src/internal/registry.ts.
+Registry.registerService(PhoneNumbers.Default)

@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
+import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/ProxyChecks.js"
 
@@ -37,3 +38,6 @@ export class ProxyChecks extends /*#__PURE__*/ Effect.Service<ProxyChecks>()("ef
     verify: (params: S.VerifyDomainProxyParams = {}) => client.execute(VerifyDomainProxy, params)
   }))
 }) {}
+
+// What `ClerkLive` provides is what is loaded: see src/internal/registry.ts.
+Registry.registerService(ProxyChecks.Default)

@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
+import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
 import * as ResponseDecoders from "../schemas/decoders/Responses.js"
 import * as S from "../schemas/Sessions.js"
@@ -183,3 +184,6 @@ export class Sessions extends /*#__PURE__*/ Effect.Service<Sessions>()("effect-c
     revoke: (params: S.RevokeSessionParams) => client.execute(RevokeSession, params)
   }))
 }) {}
+
+// What `ClerkLive` provides is what is loaded: see src/internal/registry.ts.
+Registry.registerService(Sessions.Default)

@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
+import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/SignUps.js"
 
@@ -57,3 +58,6 @@ export class SignUps extends /*#__PURE__*/ Effect.Service<SignUps>()("effect-cle
     update: (params: S.UpdateSignUpParams) => client.execute(UpdateSignUp, params)
   }))
 }) {}
+
+// What `ClerkLive` provides is what is loaded: see src/internal/registry.ts.
+Registry.registerService(SignUps.Default)

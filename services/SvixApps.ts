@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
+import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/SvixApps.js"
 
@@ -78,3 +79,6 @@ export class SvixApps extends /*#__PURE__*/ Effect.Service<SvixApps>()("effect-c
     generateSvixAuthURL: () => client.execute(GenerateSvixAuthURL, {})
   }))
 }) {}
+
+// What `ClerkLive` provides is what is loaded: see src/internal/registry.ts.
+Registry.registerService(SvixApps.Default)

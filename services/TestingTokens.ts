@@ -6,6 +6,7 @@
 import * as Effect from "effect/Effect"
 import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
+import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
 import * as S from "../schemas/TestingTokens.js"
 
@@ -39,3 +40,6 @@ export class TestingTokens extends /*#__PURE__*/ Effect.Service<TestingTokens>()
     create: () => client.execute(CreateTestingToken, {})
   }))
 }) {}
+
+// What `ClerkLive` provides is what is loaded: see src/internal/registry.ts.
+Registry.registerService(TestingTokens.Default)

@@ -9,8 +9,8 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as ConfigError from "effect/ConfigError"
 import { AllServices, type AllServicesContext } from "../services/index.js"
 import type * as ClerkAuth from "./ClerkAuth.js"
-import * as ClerkAuthLive from "./ClerkAuthLive.js"
 import * as ClerkClient from "./ClerkClient.js"
+import * as Registry from "./internal/registry.js"
 import * as Retry from "./Retry.js"
 
 /**
@@ -43,6 +43,9 @@ export const layerConfig = (
  * An application that only calls the Backend API needs no auth variables: without a publishable key,
  * `ClerkAuth` still builds and its verifications fail, typed, when attempted.
  *
+ * A bundle keeps only what the program names: calling `Users` through `ClerkLive` ships the `Users` service,
+ * not the other 41 nor `ClerkAuth` (see src/internal/registry.ts).
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -50,7 +53,10 @@ export const ClerkLive: Layer.Layer<
   AllServicesContext | ClerkClient.ClerkClient | ClerkAuth.ClerkAuth,
   ConfigError.ConfigError
 > = /*#__PURE__*/ Layer.provide(
-  /*#__PURE__*/ Layer.provideMerge(/*#__PURE__*/ ClerkAuthLive.layerConfig(), /*#__PURE__*/ layerConfig()),
+  /*#__PURE__*/ Layer.provideMerge(
+    /*#__PURE__*/ Registry.loadedAuth<ClerkAuth.ClerkAuth>(),
+    /*#__PURE__*/ layerConfig()
+  ),
   FetchHttpClient.layer
 )
 

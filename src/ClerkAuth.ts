@@ -39,7 +39,6 @@
 import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
-import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -54,6 +53,9 @@ import type * as organizationSync from "./internal/auth/organizationSync.js"
 import type * as requestContext from "./internal/auth/requestContext.js"
 import * as internal from "./internal/auth/service.js"
 import type * as state from "./internal/auth/state.js"
+import * as Registry from "./internal/registry.js"
+import * as Live from "./internal/auth/live.js"
+import { JwksSource, MachineTokenVerifier, SessionBackend } from "./internal/auth/tags.js"
 
 // -----------------------------------------------------------------------------------------------------------
 // Errors
@@ -457,17 +459,6 @@ export type MachineToken = machine.MachineToken
  */
 export type MachineTokenVerifierService = backend.MachineTokenVerifierService
 
-/**
- * Verifies opaque machine tokens (`mt_`, `oat_`, `ak_`) through the Backend API. Optional: without it,
- * such tokens fail with `unexpected-error`. `ClerkLive` provides one; tests provide a `Layer.succeed`.
- *
- * @since 0.1.0
- * @category tags
- */
-export class MachineTokenVerifier extends Context.Tag("effect-clerk/MachineTokenVerifier")<
-  MachineTokenVerifier,
-  MachineTokenVerifierService
->() {}
 
 /**
  * @since 0.1.0
@@ -481,18 +472,31 @@ export type RefreshSessionParams = backend.RefreshSessionParams
  */
 export type SessionBackendService = backend.SessionBackendService
 
-/**
- * The two Backend API calls of the cookie path: the session refresh (`__refresh`) and the handshake
- * payload (`__clerk_handshake_nonce`). Optional: without it, refresh fails with `missing-api-client` (and
- * the handshake takes over) and a nonce resolves to no cookies. `ClerkLive` provides one.
- *
- * @since 0.1.0
- * @category tags
- */
-export class SessionBackend extends Context.Tag("effect-clerk/SessionBackend")<
-  SessionBackend,
-  SessionBackendService
->() {}
+
+export {
+  /**
+   * Where the instance's JWKS comes from when there is no `jwtKey`: in an application, the Backend API's
+   * `GET /jwks` with the secret key; in tests, a list of keys (`JwksSource.fromKeys`, `JwksSource.none`).
+   *
+   * @since 0.1.0
+   * @category tags
+   */
+  JwksSource,
+  /**
+   * Verifies opaque machine tokens (`mt_`, `oat_`, `ak_`) through the Backend API. Optional.
+   *
+   * @since 0.1.0
+   * @category tags
+   */
+  MachineTokenVerifier,
+  /**
+   * The two Backend API calls of the cookie path (session refresh, handshake payload). Optional.
+   *
+   * @since 0.1.0
+   * @category tags
+   */
+  SessionBackend
+}
 
 // -----------------------------------------------------------------------------------------------------------
 // Keys
@@ -515,33 +519,6 @@ export interface JwksSourceService {
   readonly fetch: Effect.Effect<ReadonlyArray<JwkLike>, JwksFetchError>
 }
 
-/**
- * Where the instance's JWKS comes from when there is no `jwtKey`: in an application, the Backend API's
- * `GET /jwks` with the secret key; in tests, a list of keys.
- *
- * @since 0.1.0
- * @category tags
- */
-export class JwksSource extends Context.Tag("effect-clerk/JwksSource")<JwksSource, JwksSourceService>() {
-  /**
-   * No JWKS: for a setup whose `jwtKey` may be absent (read from the environment, say), so that the layer
-   * still builds and verification fails with `jwk-failed-to-resolve` (as Clerk does) rather than
-   * reaching for the network.
-   *
-   * @since 0.1.0
-   * @category layers
-   */
-  static readonly none: Layer.Layer<JwksSource> = Layer.succeed(this, internal.noJwks)
-
-  /**
-   * A fixed key set: for tests, and for instances whose JWKS is shipped with the application.
-   *
-   * @since 0.1.0
-   * @category layers
-   */
-  static readonly fromKeys = (keys: ReadonlyArray<JwkLike>): Layer.Layer<JwksSource> =>
-    Layer.succeed(this, { fetch: Effect.succeed(keys) })
-}
 
 // -----------------------------------------------------------------------------------------------------------
 // The service
@@ -819,3 +796,7 @@ export class ClerkAuth extends Effect.Service<ClerkAuth>()("effect-clerk/ClerkAu
    */
   static readonly layerConfig = layerConfig
 }
+
+// `ClerkLive` provides `ClerkAuth` wired to the Backend API when this module is loaded, and only then: a
+// program that never names `ClerkAuth` does not ship it (src/internal/registry.ts).
+Registry.registerAuth(/*#__PURE__*/ Live.registered(layerConfig))

@@ -113,11 +113,12 @@ export const serviceFile = (service: Service, specFile: string): string => {
     `import * as Effect from "effect/Effect"`,
     `import { ClerkClient${paged ? ", type StreamInput" : ""} } from "../src/ClerkClient.js"`,
     `import * as Operation from "../src/internal/operation.js"`,
+    `import * as Registry from "../src/internal/registry.js"`,
     ...(usesModels(service) ? [`import * as Decoders from "../schemas/decoders/Models.js"`] : []),
     ...(usesInlineResponses(service) ? [`import * as ResponseDecoders from "../schemas/decoders/Responses.js"`] : []),
     `import * as S from "../schemas/${service.name}.js"`
   ]
-  const taken = new Set(["Effect", "ClerkClient", "StreamInput", "Operation", "Models", "S", service.name])
+  const taken = new Set(["Effect", "ClerkClient", "StreamInput", "Operation", "Registry", "Models", "S", service.name])
   for (const operation of service.operations) {
     if (taken.has(operation.name)) throw new Error(`${operation.name} collides with a name of ${service.name}.ts`)
   }
@@ -138,6 +139,9 @@ export const serviceFile = (service: Service, specFile: string): string => {
     "",
     declarations.join("\n"),
     `${classDoc}${head}${print(definition, 0, head.length)} {}`,
+    "",
+    "// What `ClerkLive` provides is what is loaded: see src/internal/registry.ts.",
+    `Registry.registerService(${service.name}.Default)`,
     ""
   ].join("\n")
 }
@@ -145,14 +149,11 @@ export const serviceFile = (service: Service, specFile: string): string => {
 export const servicesIndexFile = (api: Api, specFile: string): string => {
   const names = api.services.map((service) => service.name)
   const union = names.map((name) => `  | ${name}`).join("\n")
-  const head = "export const AllServices: Layer.Layer<AllServicesContext, never, ClerkClient> =\n  "
-  // `Layer.suspend`: the arguments of a pure call are still evaluated, and `X.Default` is a getter that bundlers
-  // must keep; behind a thunk, an app that imports one service from this module drops all the others.
-  const layer = call("Layer.suspend", arrow("()", impureCall("Layer.mergeAll", ...names.map((name) => raw(`${name}.Default`)))))
   return [
     header(["Every service of the Backend API, and one layer that provides them all."], specFile),
-    `import * as Layer from "effect/Layer"`,
+    `import type * as Layer from "effect/Layer"`,
     `import type { ClerkClient } from "../src/ClerkClient.js"`,
+    `import * as Registry from "../src/internal/registry.js"`,
     ...names.map((name) => `import { ${name} } from "./${name}.js"`),
     "",
     `export {\n${names.map((name) => `  ${name}`).join(",\n")}\n}`,
@@ -160,8 +161,12 @@ export const servicesIndexFile = (api: Api, specFile: string): string => {
     "/** Every service: what `AllServices` provides. */",
     `export type AllServicesContext =\n${union}`,
     "",
-    "/** Every service, built on the `ClerkClient` in context. */",
-    `${head}${print(layer, 2)}`,
+    "/**",
+    " * Every service, built on the `ClerkClient` in context: each registers its layer when its module loads, so",
+    " * that a bundle keeps only the services the program names (src/internal/registry.ts).",
+    " */",
+    "export const AllServices: Layer.Layer<AllServicesContext, never, ClerkClient> =",
+    "  /*#__PURE__*/ Registry.loadedServices<AllServicesContext>()",
     ""
   ].join("\n")
 }
