@@ -20,6 +20,7 @@ const RUNS = Number(process.argv[2] ?? 15)
 
 const PROGRAMS = [
   { name: "node, empty module (the floor)", entry: "import-nothing" },
+  { name: "Effect floor (Effect, Layer, a Schema, the fetch HttpClient; no SDK)", entry: "import-effect-floor" },
   { name: "effect-clerk (package entry)", entry: "import-effect-clerk" },
   { name: "effect-clerk, Users only (ClerkClient + services/Users + FetchHttpClient)", entry: "import-effect-clerk-users" },
   { name: "@clerk/backend (package entry)", entry: "import-clerk-backend" }
@@ -87,10 +88,12 @@ const main = async () => {
     ) + "\n")
     const ours = stats(built.find((b) => b.entry === "import-effect-clerk")?.importMs ?? []).median
     const users = stats(built.find((b) => b.entry === "import-effect-clerk-users")?.importMs ?? []).median
+    const floor = stats(built.find((b) => b.entry === "import-effect-floor")?.importMs ?? []).median
     console.log(goals([{
       goal: "cold import no slower than @clerk/backend's",
       met: ours <= refImport,
-      measured: `${fmt(ours)} ms vs ${fmt(refImport)} ms (${fmt(ours / refImport)}×); Users only: ${fmt(users)} ms`
+      measured: `${fmt(ours)} ms vs ${fmt(refImport)} ms (${fmt(ours / refImport)}×); Users only: ${fmt(users)} ms; ` +
+        `the Effect floor alone: ${fmt(floor)} ms (${fmt(floor / refImport)}×)`
     }]))
   } finally {
     rmSync(dir, { recursive: true, force: true })
