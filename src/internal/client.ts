@@ -3,7 +3,6 @@
  * inside a span named after the operation.
  */
 import * as Chunk from "effect/Chunk"
-import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
@@ -128,10 +127,7 @@ export const make = (options: Options): Effect.Effect<ClerkClientService, never,
             Effect.mapError((error) => transportError(operation, error)),
             Effect.flatMap((response) => {
               status = response.status
-              return Effect.flatMap(
-                Clock.currentTimeMillis,
-                (now) => Response.read(operation, operation.success, response, now)
-              )
+              return Response.read(operation, operation.success, response)
             }),
             Effect.timeoutFail({ duration: timeout, onTimeout: () => timeoutError(operation, timeout) }),
             Effect.tapError((error: ClerkError) =>
@@ -154,6 +150,8 @@ export const make = (options: Options): Effect.Effect<ClerkClientService, never,
       // exactly those of `S`; TypeScript cannot follow that through the status lookup.
       return Effect.withSpan(call, `clerk.${operation.name}`, {
         kind: "client",
+        // The call site would be this line for every operation: not worth an `Error` per call.
+        captureStackTrace: false,
         attributes: { "clerk.operation_id": operation.operationId, "clerk.route": Response.route(operation) }
       }) as Effect.Effect<A, ErrorOfStatus<S> | CommonError>
     }

@@ -1,6 +1,7 @@
 /**
  * From a response to the operation's value or to the tagged error for its status.
  */
+import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -130,8 +131,7 @@ export const text: Operation.Success<string> = { _tag: "Text", decode: (_, __, b
 export const read = <A>(
   operation: Operation.Any,
   success: Operation.Success<A>,
-  response: HttpClientResponse.HttpClientResponse,
-  now: number
+  response: HttpClientResponse.HttpClientResponse
 ): Effect.Effect<A, ClerkApiError | ClerkDecodeError | ClerkRequestError> =>
   Effect.flatMap(
     Effect.mapError(response.text, () =>
@@ -144,5 +144,6 @@ export const read = <A>(
     (text): Effect.Effect<A, ClerkApiError | ClerkDecodeError> =>
       response.status >= 200 && response.status < 300
         ? success.decode(operation, response.status, text)
-        : Effect.fail(apiError(operation, response, text, now))
+        // The clock only matters for a 429's `Retry-After` date: read it on the error path alone.
+        : Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(apiError(operation, response, text, now)))
   )
