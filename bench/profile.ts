@@ -22,7 +22,7 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Models from "../schemas/Models.js"
-import * as S from "../schemas/Users.js"
+import * as Encoders from "../schemas/encoders/Users.js"
 import { Users } from "../services/Users.js"
 import * as Clerk from "../src/Clerk.js"
 import { ClerkClient } from "../src/ClerkClient.js"
@@ -48,7 +48,7 @@ const GetUserUndecoded = Operation.make({
   name: "users.get",
   method: "GET",
   path: "/users/{user_id}",
-  input: S.GetUserParams,
+  input: Encoders.GetUserParams,
   pathParams: ["user_id"],
   queryParams: [],
   body: "none",
@@ -60,7 +60,7 @@ const GetUserListUndecoded = Operation.make({
   name: "users.list",
   method: "GET",
   path: "/users",
-  input: S.GetUserListParams,
+  input: Encoders.GetUserListParams,
   pathParams: [],
   queryParams: ["limit", "offset", "order_by"],
   body: "none",
@@ -165,7 +165,7 @@ const splits = async () => {
 /**
  * The pieces `src/internal/client.ts` wraps around every attempt, each around an already-resolved promise,
  * so that their own cost shows: the timeout, the retry driver with the default policy's `Schedule`, the
- * operation's span, and the request build (the input's Schema encode).
+ * operation's span, and the request build (the input's generated encoder).
  */
 const pieces = async () => {
   const runtime = usersRuntime(`${ORIGIN}/v1`, stubFetch(bodies(1)))

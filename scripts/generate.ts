@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url"
 import { build } from "./generator/api.js"
 import { casesFile, contractFile } from "./generator/cases.js"
 import { modelDecodersFile, responseDecodersFile } from "./generator/decoders.js"
+import { serviceEncodersFile } from "./generator/encoders.js"
 import type { OutputFile } from "./generator/files.js"
 import { operationNamesFile, specRoutesFile } from "./generator/offline.js"
 import { check, write } from "./generator/files.js"
@@ -67,6 +68,7 @@ export const generate = (
   for (const service of api.services) {
     files.push({ path: `schemas/${service.name}.ts`, text: serviceSchemasFile(service, fileName) })
     files.push({ path: `services/${service.name}.ts`, text: serviceFile(service, fileName) })
+    files.push({ path: `schemas/encoders/${service.name}.ts`, text: serviceEncodersFile(service, fileName) })
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
   return { files, fixes: [...fixes, ...loadedWebhooks.fixes] }

@@ -8,14 +8,15 @@ import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
-import * as S from "../schemas/ActorTokens.js"
+import * as Encoders from "../schemas/encoders/ActorTokens.js"
+import type * as S from "../schemas/ActorTokens.js"
 
 const CreateActorToken = /*#__PURE__*/ Operation.make({
   operationId: "CreateActorToken",
   name: "actorTokens.create",
   method: "POST",
   path: "/actor_tokens",
-  input: S.CreateActorTokenParams,
+  input: Encoders.CreateActorTokenParams,
   pathParams: [],
   queryParams: [],
   body: "json",
@@ -28,7 +29,7 @@ const RevokeActorToken = /*#__PURE__*/ Operation.make({
   name: "actorTokens.revoke",
   method: "POST",
   path: "/actor_tokens/{actor_token_id}/revoke",
-  input: S.RevokeActorTokenParams,
+  input: Encoders.RevokeActorTokenParams,
   pathParams: ["actor_token_id"],
   queryParams: [],
   body: "none",

@@ -8,14 +8,15 @@ import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as ResponseDecoders from "../schemas/decoders/Responses.js"
-import * as S from "../schemas/AdminPortalLinkTokens.js"
+import * as Encoders from "../schemas/encoders/AdminPortalLinkTokens.js"
+import type * as S from "../schemas/AdminPortalLinkTokens.js"
 
 const CreateAdminPortalLinkToken = /*#__PURE__*/ Operation.make({
   operationId: "createAdminPortalLinkToken",
   name: "adminPortalLinkTokens.create",
   method: "POST",
   path: "/admin_portal_link_tokens",
-  input: S.CreateAdminPortalLinkTokenParams,
+  input: Encoders.CreateAdminPortalLinkTokenParams,
   pathParams: [],
   queryParams: [],
   body: "json",
@@ -28,7 +29,7 @@ const RevokeAdminPortalLinkToken = /*#__PURE__*/ Operation.make({
   name: "adminPortalLinkTokens.revoke",
   method: "POST",
   path: "/admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke",
-  input: S.RevokeAdminPortalLinkTokenParams,
+  input: Encoders.RevokeAdminPortalLinkTokenParams,
   pathParams: ["adminPortalLinkTokenID"],
   queryParams: [],
   body: "json",

@@ -8,14 +8,15 @@ import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
-import * as S from "../schemas/AgentTasks.js"
+import * as Encoders from "../schemas/encoders/AgentTasks.js"
+import type * as S from "../schemas/AgentTasks.js"
 
 const CreateAgentTask = /*#__PURE__*/ Operation.make({
   operationId: "CreateAgentTask",
   name: "agentTasks.create",
   method: "POST",
   path: "/agents/tasks",
-  input: S.CreateAgentTaskParams,
+  input: Encoders.CreateAgentTaskParams,
   pathParams: [],
   queryParams: [],
   body: "json",
@@ -28,7 +29,7 @@ const RevokeAgentTask = /*#__PURE__*/ Operation.make({
   name: "agentTasks.revoke",
   method: "POST",
   path: "/agents/tasks/{agent_task_id}/revoke",
-  input: S.RevokeAgentTaskParams,
+  input: Encoders.RevokeAgentTaskParams,
   pathParams: ["agent_task_id"],
   queryParams: [],
   body: "none",

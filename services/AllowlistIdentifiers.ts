@@ -8,14 +8,15 @@ import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
-import * as S from "../schemas/AllowlistIdentifiers.js"
+import * as Encoders from "../schemas/encoders/AllowlistIdentifiers.js"
+import type * as S from "../schemas/AllowlistIdentifiers.js"
 
 const CreateAllowlistIdentifier = /*#__PURE__*/ Operation.make({
   operationId: "CreateAllowlistIdentifier",
   name: "allowlistIdentifiers.create",
   method: "POST",
   path: "/allowlist_identifiers",
-  input: S.CreateAllowlistIdentifierParams,
+  input: Encoders.CreateAllowlistIdentifierParams,
   pathParams: [],
   queryParams: [],
   body: "json",
@@ -28,7 +29,7 @@ const DeleteAllowlistIdentifier = /*#__PURE__*/ Operation.make({
   name: "allowlistIdentifiers.delete",
   method: "DELETE",
   path: "/allowlist_identifiers/{identifier_id}",
-  input: S.DeleteAllowlistIdentifierParams,
+  input: Encoders.DeleteAllowlistIdentifierParams,
   pathParams: ["identifier_id"],
   queryParams: [],
   body: "none",
@@ -41,7 +42,7 @@ const ListAllowlistIdentifiers = /*#__PURE__*/ Operation.make({
   name: "allowlistIdentifiers.list",
   method: "GET",
   path: "/allowlist_identifiers",
-  input: S.ListAllowlistIdentifiersParams,
+  input: Encoders.ListAllowlistIdentifiersParams,
   pathParams: [],
   queryParams: ["limit", "offset"],
   body: "none",

@@ -8,14 +8,15 @@ import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as ResponseDecoders from "../schemas/decoders/Responses.js"
-import * as S from "../schemas/ApiKeys.js"
+import * as Encoders from "../schemas/encoders/ApiKeys.js"
+import type * as S from "../schemas/ApiKeys.js"
 
 const CreateApiKey = /*#__PURE__*/ Operation.make({
   operationId: "createApiKey",
   name: "apiKeys.create",
   method: "POST",
   path: "/api_keys",
-  input: S.CreateApiKeyParams,
+  input: Encoders.CreateApiKeyParams,
   pathParams: [],
   queryParams: [],
   body: "json",
@@ -28,7 +29,7 @@ const DeleteApiKey = /*#__PURE__*/ Operation.make({
   name: "apiKeys.delete",
   method: "DELETE",
   path: "/api_keys/{apiKeyID}",
-  input: S.DeleteApiKeyParams,
+  input: Encoders.DeleteApiKeyParams,
   pathParams: ["apiKeyID"],
   queryParams: [],
   body: "none",
@@ -41,7 +42,7 @@ const GetApiKey = /*#__PURE__*/ Operation.make({
   name: "apiKeys.get",
   method: "GET",
   path: "/api_keys/{apiKeyID}",
-  input: S.GetApiKeyParams,
+  input: Encoders.GetApiKeyParams,
   pathParams: ["apiKeyID"],
   queryParams: [],
   body: "none",
@@ -54,7 +55,7 @@ const GetApiKeySecret = /*#__PURE__*/ Operation.make({
   name: "apiKeys.getSecret",
   method: "GET",
   path: "/api_keys/{apiKeyID}/secret",
-  input: S.GetApiKeySecretParams,
+  input: Encoders.GetApiKeySecretParams,
   pathParams: ["apiKeyID"],
   queryParams: [],
   body: "none",
@@ -67,7 +68,7 @@ const GetApiKeys = /*#__PURE__*/ Operation.make({
   name: "apiKeys.list",
   method: "GET",
   path: "/api_keys",
-  input: S.GetApiKeysParams,
+  input: Encoders.GetApiKeysParams,
   pathParams: [],
   queryParams: ["type", "subject", "include_invalid", "limit", "offset", "query"],
   body: "none",
@@ -84,7 +85,7 @@ const RevokeApiKey = /*#__PURE__*/ Operation.make({
   name: "apiKeys.revoke",
   method: "POST",
   path: "/api_keys/{apiKeyID}/revoke",
-  input: S.RevokeApiKeyParams,
+  input: Encoders.RevokeApiKeyParams,
   pathParams: ["apiKeyID"],
   queryParams: [],
   body: "json",
@@ -97,7 +98,7 @@ const UpdateApiKey = /*#__PURE__*/ Operation.make({
   name: "apiKeys.update",
   method: "PATCH",
   path: "/api_keys/{apiKeyID}",
-  input: S.UpdateApiKeyParams,
+  input: Encoders.UpdateApiKeyParams,
   pathParams: ["apiKeyID"],
   queryParams: [],
   body: "json",
@@ -110,7 +111,7 @@ const VerifyApiKey = /*#__PURE__*/ Operation.make({
   name: "apiKeys.verify",
   method: "POST",
   path: "/api_keys/verify",
-  input: S.VerifyApiKeyParams,
+  input: Encoders.VerifyApiKeyParams,
   pathParams: [],
   queryParams: [],
   body: "json",

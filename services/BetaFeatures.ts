@@ -8,14 +8,15 @@ import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
-import * as S from "../schemas/BetaFeatures.js"
+import * as Encoders from "../schemas/encoders/BetaFeatures.js"
+import type * as S from "../schemas/BetaFeatures.js"
 
 const UpdateInstanceAuthConfig = /*#__PURE__*/ Operation.make({
   operationId: "UpdateInstanceAuthConfig",
   name: "betaFeatures.updateInstanceSettings",
   method: "PATCH",
   path: "/beta_features/instance_settings",
-  input: S.UpdateInstanceAuthConfigParams,
+  input: Encoders.UpdateInstanceAuthConfigParams,
   pathParams: [],
   queryParams: [],
   body: "json",
@@ -28,7 +29,7 @@ const UpdateProductionInstanceDomain = /*#__PURE__*/ Operation.make({
   name: "betaFeatures.updateProductionInstanceDomain",
   method: "PUT",
   path: "/beta_features/domain",
-  input: S.UpdateProductionInstanceDomainParams,
+  input: Encoders.UpdateProductionInstanceDomainParams,
   pathParams: [],
   queryParams: [],
   body: "json",

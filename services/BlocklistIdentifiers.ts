@@ -8,14 +8,15 @@ import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
-import * as S from "../schemas/BlocklistIdentifiers.js"
+import * as Encoders from "../schemas/encoders/BlocklistIdentifiers.js"
+import type * as S from "../schemas/BlocklistIdentifiers.js"
 
 const CreateBlocklistIdentifier = /*#__PURE__*/ Operation.make({
   operationId: "CreateBlocklistIdentifier",
   name: "blocklistIdentifiers.create",
   method: "POST",
   path: "/blocklist_identifiers",
-  input: S.CreateBlocklistIdentifierParams,
+  input: Encoders.CreateBlocklistIdentifierParams,
   pathParams: [],
   queryParams: [],
   body: "json",
@@ -28,7 +29,7 @@ const DeleteBlocklistIdentifier = /*#__PURE__*/ Operation.make({
   name: "blocklistIdentifiers.delete",
   method: "DELETE",
   path: "/blocklist_identifiers/{identifier_id}",
-  input: S.DeleteBlocklistIdentifierParams,
+  input: Encoders.DeleteBlocklistIdentifierParams,
   pathParams: ["identifier_id"],
   queryParams: [],
   body: "none",
@@ -41,7 +42,7 @@ const ListBlocklistIdentifiers = /*#__PURE__*/ Operation.make({
   name: "blocklistIdentifiers.list",
   method: "GET",
   path: "/blocklist_identifiers",
-  input: S.ListBlocklistIdentifiersParams,
+  input: Encoders.ListBlocklistIdentifiersParams,
   pathParams: [],
   queryParams: [],
   body: "none",

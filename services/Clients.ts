@@ -8,14 +8,15 @@ import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
-import * as S from "../schemas/Clients.js"
+import * as Encoders from "../schemas/encoders/Clients.js"
+import type * as S from "../schemas/Clients.js"
 
 const GetClient = /*#__PURE__*/ Operation.make({
   operationId: "GetClient",
   name: "clients.get",
   method: "GET",
   path: "/clients/{client_id}",
-  input: S.GetClientParams,
+  input: Encoders.GetClientParams,
   pathParams: ["client_id"],
   queryParams: [],
   body: "none",
@@ -28,7 +29,7 @@ const GetClientList = /*#__PURE__*/ Operation.make({
   name: "clients.list",
   method: "GET",
   path: "/clients",
-  input: S.GetClientListParams,
+  input: Encoders.GetClientListParams,
   pathParams: [],
   queryParams: ["limit", "offset"],
   body: "none",
@@ -44,7 +45,7 @@ const VerifyClient = /*#__PURE__*/ Operation.make({
   name: "clients.verify",
   method: "POST",
   path: "/clients/verify",
-  input: S.VerifyClientParams,
+  input: Encoders.VerifyClientParams,
   pathParams: [],
   queryParams: [],
   body: "json",

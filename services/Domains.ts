@@ -8,14 +8,15 @@ import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
-import * as S from "../schemas/Domains.js"
+import * as Encoders from "../schemas/encoders/Domains.js"
+import type * as S from "../schemas/Domains.js"
 
 const AddDomain = /*#__PURE__*/ Operation.make({
   operationId: "AddDomain",
   name: "domains.add",
   method: "POST",
   path: "/domains",
-  input: S.AddDomainParams,
+  input: Encoders.AddDomainParams,
   pathParams: [],
   queryParams: [],
   body: "json",
@@ -28,7 +29,7 @@ const DeleteDomain = /*#__PURE__*/ Operation.make({
   name: "domains.delete",
   method: "DELETE",
   path: "/domains/{domain_id}",
-  input: S.DeleteDomainParams,
+  input: Encoders.DeleteDomainParams,
   pathParams: ["domain_id"],
   queryParams: [],
   body: "none",
@@ -41,7 +42,7 @@ const ListDomains = /*#__PURE__*/ Operation.make({
   name: "domains.list",
   method: "GET",
   path: "/domains",
-  input: S.ListDomainsParams,
+  input: Encoders.ListDomainsParams,
   pathParams: [],
   queryParams: [],
   body: "none",
@@ -54,7 +55,7 @@ const UpdateDomain = /*#__PURE__*/ Operation.make({
   name: "domains.update",
   method: "PATCH",
   path: "/domains/{domain_id}",
-  input: S.UpdateDomainParams,
+  input: Encoders.UpdateDomainParams,
   pathParams: ["domain_id"],
   queryParams: [],
   body: "json",

@@ -8,14 +8,15 @@ import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
-import * as S from "../schemas/EmailAddresses.js"
+import * as Encoders from "../schemas/encoders/EmailAddresses.js"
+import type * as S from "../schemas/EmailAddresses.js"
 
 const AttemptEmailAddressVerification = /*#__PURE__*/ Operation.make({
   operationId: "AttemptEmailAddressVerification",
   name: "emailAddresses.attemptVerification",
   method: "POST",
   path: "/email_addresses/{email_address_id}/attempt_verification",
-  input: S.AttemptEmailAddressVerificationParams,
+  input: Encoders.AttemptEmailAddressVerificationParams,
   pathParams: ["email_address_id"],
   queryParams: [],
   body: "json",
@@ -28,7 +29,7 @@ const CreateEmailAddress = /*#__PURE__*/ Operation.make({
   name: "emailAddresses.create",
   method: "POST",
   path: "/email_addresses",
-  input: S.CreateEmailAddressParams,
+  input: Encoders.CreateEmailAddressParams,
   pathParams: [],
   queryParams: [],
   body: "json",
@@ -41,7 +42,7 @@ const DeleteEmailAddress = /*#__PURE__*/ Operation.make({
   name: "emailAddresses.delete",
   method: "DELETE",
   path: "/email_addresses/{email_address_id}",
-  input: S.DeleteEmailAddressParams,
+  input: Encoders.DeleteEmailAddressParams,
   pathParams: ["email_address_id"],
   queryParams: [],
   body: "none",
@@ -54,7 +55,7 @@ const GetEmailAddress = /*#__PURE__*/ Operation.make({
   name: "emailAddresses.get",
   method: "GET",
   path: "/email_addresses/{email_address_id}",
-  input: S.GetEmailAddressParams,
+  input: Encoders.GetEmailAddressParams,
   pathParams: ["email_address_id"],
   queryParams: [],
   body: "none",
@@ -67,7 +68,7 @@ const PrepareEmailAddressVerification = /*#__PURE__*/ Operation.make({
   name: "emailAddresses.prepareVerification",
   method: "POST",
   path: "/email_addresses/{email_address_id}/prepare_verification",
-  input: S.PrepareEmailAddressVerificationParams,
+  input: Encoders.PrepareEmailAddressVerificationParams,
   pathParams: ["email_address_id"],
   queryParams: [],
   body: "none",
@@ -80,7 +81,7 @@ const ReplaceUserEmailAddress = /*#__PURE__*/ Operation.make({
   name: "emailAddresses.replaceForUser",
   method: "PUT",
   path: "/users/{user_id}/email_address",
-  input: S.ReplaceUserEmailAddressParams,
+  input: Encoders.ReplaceUserEmailAddressParams,
   pathParams: ["user_id"],
   queryParams: [],
   body: "json",
@@ -93,7 +94,7 @@ const UpdateEmailAddress = /*#__PURE__*/ Operation.make({
   name: "emailAddresses.update",
   method: "PATCH",
   path: "/email_addresses/{email_address_id}",
-  input: S.UpdateEmailAddressParams,
+  input: Encoders.UpdateEmailAddressParams,
   pathParams: ["email_address_id"],
   queryParams: [],
   body: "json",

@@ -9,14 +9,15 @@ import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
 import * as ResponseDecoders from "../schemas/decoders/Responses.js"
-import * as S from "../schemas/EmailSmsTemplates.js"
+import * as Encoders from "../schemas/encoders/EmailSmsTemplates.js"
+import type * as S from "../schemas/EmailSmsTemplates.js"
 
 const GetTemplate = /*#__PURE__*/ Operation.make({
   operationId: "GetTemplate",
   name: "emailSmsTemplates.get",
   method: "GET",
   path: "/templates/{template_type}/{slug}",
-  input: S.GetTemplateParams,
+  input: Encoders.GetTemplateParams,
   pathParams: ["template_type", "slug"],
   queryParams: [],
   body: "none",
@@ -29,7 +30,7 @@ const GetTemplateList = /*#__PURE__*/ Operation.make({
   name: "emailSmsTemplates.list",
   method: "GET",
   path: "/templates/{template_type}",
-  input: S.GetTemplateListParams,
+  input: Encoders.GetTemplateListParams,
   pathParams: ["template_type"],
   queryParams: ["limit", "offset"],
   body: "none",
@@ -45,7 +46,7 @@ const PreviewTemplate = /*#__PURE__*/ Operation.make({
   name: "emailSmsTemplates.preview",
   method: "POST",
   path: "/templates/{template_type}/{slug}/preview",
-  input: S.PreviewTemplateParams,
+  input: Encoders.PreviewTemplateParams,
   pathParams: ["template_type", "slug"],
   queryParams: [],
   body: "json",
@@ -58,7 +59,7 @@ const RevertTemplate = /*#__PURE__*/ Operation.make({
   name: "emailSmsTemplates.revert",
   method: "POST",
   path: "/templates/{template_type}/{slug}/revert",
-  input: S.RevertTemplateParams,
+  input: Encoders.RevertTemplateParams,
   pathParams: ["template_type", "slug"],
   queryParams: [],
   body: "none",
@@ -71,7 +72,7 @@ const ToggleTemplateDelivery = /*#__PURE__*/ Operation.make({
   name: "emailSmsTemplates.toggleTemplateDelivery",
   method: "POST",
   path: "/templates/{template_type}/{slug}/toggle_delivery",
-  input: S.ToggleTemplateDeliveryParams,
+  input: Encoders.ToggleTemplateDeliveryParams,
   pathParams: ["template_type", "slug"],
   queryParams: [],
   body: "json",
@@ -84,7 +85,7 @@ const UpsertTemplate = /*#__PURE__*/ Operation.make({
   name: "emailSmsTemplates.upsert",
   method: "PUT",
   path: "/templates/{template_type}/{slug}",
-  input: S.UpsertTemplateParams,
+  input: Encoders.UpsertTemplateParams,
   pathParams: ["template_type", "slug"],
   queryParams: [],
   body: "json",

@@ -8,14 +8,15 @@ import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
-import * as S from "../schemas/EnterpriseConnections.js"
+import * as Encoders from "../schemas/encoders/EnterpriseConnections.js"
+import type * as S from "../schemas/EnterpriseConnections.js"
 
 const CreateEnterpriseConnection = /*#__PURE__*/ Operation.make({
   operationId: "CreateEnterpriseConnection",
   name: "enterpriseConnections.create",
   method: "POST",
   path: "/enterprise_connections",
-  input: S.CreateEnterpriseConnectionParams,
+  input: Encoders.CreateEnterpriseConnectionParams,
   pathParams: [],
   queryParams: [],
   body: "json",
@@ -28,7 +29,7 @@ const CreateEnterpriseConnectionTestRun = /*#__PURE__*/ Operation.make({
   name: "enterpriseConnections.createTestRun",
   method: "POST",
   path: "/enterprise_connections/{enterprise_connection_id}/test_runs",
-  input: S.CreateEnterpriseConnectionTestRunParams,
+  input: Encoders.CreateEnterpriseConnectionTestRunParams,
   pathParams: ["enterprise_connection_id"],
   queryParams: [],
   body: "none",
@@ -41,7 +42,7 @@ const DeleteEnterpriseConnection = /*#__PURE__*/ Operation.make({
   name: "enterpriseConnections.delete",
   method: "DELETE",
   path: "/enterprise_connections/{enterprise_connection_id}",
-  input: S.DeleteEnterpriseConnectionParams,
+  input: Encoders.DeleteEnterpriseConnectionParams,
   pathParams: ["enterprise_connection_id"],
   queryParams: [],
   body: "none",
@@ -54,7 +55,7 @@ const GetEnterpriseConnection = /*#__PURE__*/ Operation.make({
   name: "enterpriseConnections.get",
   method: "GET",
   path: "/enterprise_connections/{enterprise_connection_id}",
-  input: S.GetEnterpriseConnectionParams,
+  input: Encoders.GetEnterpriseConnectionParams,
   pathParams: ["enterprise_connection_id"],
   queryParams: [],
   body: "none",
@@ -67,7 +68,7 @@ const ListEnterpriseConnections = /*#__PURE__*/ Operation.make({
   name: "enterpriseConnections.list",
   method: "GET",
   path: "/enterprise_connections",
-  input: S.ListEnterpriseConnectionsParams,
+  input: Encoders.ListEnterpriseConnectionsParams,
   pathParams: [],
   queryParams: ["limit", "offset", "organization_id", "active"],
   body: "none",
@@ -84,7 +85,7 @@ const ListEnterpriseConnectionTestRuns = /*#__PURE__*/ Operation.make({
   name: "enterpriseConnections.listTestRuns",
   method: "GET",
   path: "/enterprise_connections/{enterprise_connection_id}/test_runs",
-  input: S.ListEnterpriseConnectionTestRunsParams,
+  input: Encoders.ListEnterpriseConnectionTestRunsParams,
   pathParams: ["enterprise_connection_id"],
   queryParams: ["status", "limit", "offset"],
   body: "none",
@@ -101,7 +102,7 @@ const UpdateEnterpriseConnection = /*#__PURE__*/ Operation.make({
   name: "enterpriseConnections.update",
   method: "PATCH",
   path: "/enterprise_connections/{enterprise_connection_id}",
-  input: S.UpdateEnterpriseConnectionParams,
+  input: Encoders.UpdateEnterpriseConnectionParams,
   pathParams: ["enterprise_connection_id"],
   queryParams: [],
   body: "json",

@@ -8,14 +8,15 @@ import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
-import * as S from "../schemas/Invitations.js"
+import * as Encoders from "../schemas/encoders/Invitations.js"
+import type * as S from "../schemas/Invitations.js"
 
 const CreateBulkInvitations = /*#__PURE__*/ Operation.make({
   operationId: "CreateBulkInvitations",
   name: "invitations.bulkCreate",
   method: "POST",
   path: "/invitations/bulk",
-  input: S.CreateBulkInvitationsParams,
+  input: Encoders.CreateBulkInvitationsParams,
   pathParams: [],
   queryParams: [],
   body: "json",
@@ -29,7 +30,7 @@ const CreateInvitation = /*#__PURE__*/ Operation.make({
   name: "invitations.create",
   method: "POST",
   path: "/invitations",
-  input: S.CreateInvitationParams,
+  input: Encoders.CreateInvitationParams,
   pathParams: [],
   queryParams: [],
   body: "json",
@@ -42,7 +43,7 @@ const ListInvitations = /*#__PURE__*/ Operation.make({
   name: "invitations.list",
   method: "GET",
   path: "/invitations",
-  input: S.ListInvitationsParams,
+  input: Encoders.ListInvitationsParams,
   pathParams: [],
   queryParams: ["status", "query", "order_by", "limit", "offset"],
   body: "none",
@@ -58,7 +59,7 @@ const RevokeInvitation = /*#__PURE__*/ Operation.make({
   name: "invitations.revoke",
   method: "POST",
   path: "/invitations/{invitation_id}/revoke",
-  input: S.RevokeInvitationParams,
+  input: Encoders.RevokeInvitationParams,
   pathParams: ["invitation_id"],
   queryParams: [],
   body: "none",

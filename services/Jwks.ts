@@ -8,14 +8,14 @@ import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
-import * as S from "../schemas/Jwks.js"
+import * as Encoders from "../schemas/encoders/Jwks.js"
 
 const GetJWKS = /*#__PURE__*/ Operation.make({
   operationId: "GetJWKS",
   name: "jwks.getJWKS",
   method: "GET",
   path: "/jwks",
-  input: S.GetJWKSParams,
+  input: Encoders.GetJWKSParams,
   pathParams: [],
   queryParams: [],
   body: "none",

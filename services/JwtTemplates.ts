@@ -8,14 +8,15 @@ import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
-import * as S from "../schemas/JwtTemplates.js"
+import * as Encoders from "../schemas/encoders/JwtTemplates.js"
+import type * as S from "../schemas/JwtTemplates.js"
 
 const CreateJWTTemplate = /*#__PURE__*/ Operation.make({
   operationId: "CreateJWTTemplate",
   name: "jwtTemplates.create",
   method: "POST",
   path: "/jwt_templates",
-  input: S.CreateJWTTemplateParams,
+  input: Encoders.CreateJWTTemplateParams,
   pathParams: [],
   queryParams: [],
   body: "json",
@@ -28,7 +29,7 @@ const DeleteJWTTemplate = /*#__PURE__*/ Operation.make({
   name: "jwtTemplates.delete",
   method: "DELETE",
   path: "/jwt_templates/{template_id}",
-  input: S.DeleteJWTTemplateParams,
+  input: Encoders.DeleteJWTTemplateParams,
   pathParams: ["template_id"],
   queryParams: [],
   body: "none",
@@ -41,7 +42,7 @@ const GetJWTTemplate = /*#__PURE__*/ Operation.make({
   name: "jwtTemplates.get",
   method: "GET",
   path: "/jwt_templates/{template_id}",
-  input: S.GetJWTTemplateParams,
+  input: Encoders.GetJWTTemplateParams,
   pathParams: ["template_id"],
   queryParams: [],
   body: "none",
@@ -54,7 +55,7 @@ const ListJWTTemplates = /*#__PURE__*/ Operation.make({
   name: "jwtTemplates.list",
   method: "GET",
   path: "/jwt_templates",
-  input: S.ListJWTTemplatesParams,
+  input: Encoders.ListJWTTemplatesParams,
   pathParams: [],
   queryParams: ["limit", "offset"],
   body: "none",
@@ -70,7 +71,7 @@ const UpdateJWTTemplate = /*#__PURE__*/ Operation.make({
   name: "jwtTemplates.update",
   method: "PATCH",
   path: "/jwt_templates/{template_id}",
-  input: S.UpdateJWTTemplateParams,
+  input: Encoders.UpdateJWTTemplateParams,
   pathParams: ["template_id"],
   queryParams: [],
   body: "json",

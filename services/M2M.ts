@@ -8,14 +8,15 @@ import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as ResponseDecoders from "../schemas/decoders/Responses.js"
-import * as S from "../schemas/M2M.js"
+import * as Encoders from "../schemas/encoders/M2M.js"
+import type * as S from "../schemas/M2M.js"
 
 const CreateM2MToken = /*#__PURE__*/ Operation.make({
   operationId: "createM2MToken",
   name: "m2m.createToken",
   method: "POST",
   path: "/m2m_tokens",
-  input: S.CreateM2MTokenParams,
+  input: Encoders.CreateM2MTokenParams,
   pathParams: [],
   queryParams: [],
   body: "json",
@@ -28,7 +29,7 @@ const GetM2MTokens = /*#__PURE__*/ Operation.make({
   name: "m2m.listTokens",
   method: "GET",
   path: "/m2m_tokens",
-  input: S.GetM2MTokensParams,
+  input: Encoders.GetM2MTokensParams,
   pathParams: [],
   queryParams: ["subject", "revoked", "expired", "limit", "offset"],
   body: "none",
@@ -45,7 +46,7 @@ const RevokeM2MToken = /*#__PURE__*/ Operation.make({
   name: "m2m.revokeToken",
   method: "POST",
   path: "/m2m_tokens/{m2m_token_id}/revoke",
-  input: S.RevokeM2MTokenParams,
+  input: Encoders.RevokeM2MTokenParams,
   pathParams: ["m2m_token_id"],
   queryParams: [],
   body: "json",
@@ -58,7 +59,7 @@ const VerifyM2MToken = /*#__PURE__*/ Operation.make({
   name: "m2m.verifyToken",
   method: "POST",
   path: "/m2m_tokens/verify",
-  input: S.VerifyM2MTokenParams,
+  input: Encoders.VerifyM2MTokenParams,
   pathParams: [],
   queryParams: [],
   body: "json",

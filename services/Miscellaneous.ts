@@ -7,14 +7,15 @@ import * as Effect from "effect/Effect"
 import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
-import * as S from "../schemas/Miscellaneous.js"
+import * as Encoders from "../schemas/encoders/Miscellaneous.js"
+import type * as S from "../schemas/Miscellaneous.js"
 
 const GetPublicInterstitial = /*#__PURE__*/ Operation.make({
   operationId: "GetPublicInterstitial",
   name: "miscellaneous.getPublicInterstitial",
   method: "GET",
   path: "/public/interstitial",
-  input: S.GetPublicInterstitialParams,
+  input: Encoders.GetPublicInterstitialParams,
   pathParams: [],
   queryParams: ["frontend_api", "publishable_key", "proxy_url", "domain", "sign_in_url", "use_domain_for_script"],
   body: "none",

@@ -8,14 +8,15 @@ import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as ResponseDecoders from "../schemas/decoders/Responses.js"
-import * as S from "../schemas/OAuthAccessTokens.js"
+import * as Encoders from "../schemas/encoders/OAuthAccessTokens.js"
+import type * as S from "../schemas/OAuthAccessTokens.js"
 
 const VerifyOAuthAccessToken = /*#__PURE__*/ Operation.make({
   operationId: "verifyOAuthAccessToken",
   name: "oauthAccessTokens.verify",
   method: "POST",
   path: "/oauth_applications/access_tokens/verify",
-  input: S.VerifyOAuthAccessTokenParams,
+  input: Encoders.VerifyOAuthAccessTokenParams,
   pathParams: [],
   queryParams: [],
   body: "json",

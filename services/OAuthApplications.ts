@@ -8,14 +8,15 @@ import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
-import * as S from "../schemas/OAuthApplications.js"
+import * as Encoders from "../schemas/encoders/OAuthApplications.js"
+import type * as S from "../schemas/OAuthApplications.js"
 
 const CreateOAuthApplication = /*#__PURE__*/ Operation.make({
   operationId: "CreateOAuthApplication",
   name: "oauthApplications.create",
   method: "POST",
   path: "/oauth_applications",
-  input: S.CreateOAuthApplicationParams,
+  input: Encoders.CreateOAuthApplicationParams,
   pathParams: [],
   queryParams: [],
   body: "json",
@@ -28,7 +29,7 @@ const DeleteOAuthApplication = /*#__PURE__*/ Operation.make({
   name: "oauthApplications.delete",
   method: "DELETE",
   path: "/oauth_applications/{oauth_application_id}",
-  input: S.DeleteOAuthApplicationParams,
+  input: Encoders.DeleteOAuthApplicationParams,
   pathParams: ["oauth_application_id"],
   queryParams: [],
   body: "none",
@@ -41,7 +42,7 @@ const GetOAuthApplication = /*#__PURE__*/ Operation.make({
   name: "oauthApplications.get",
   method: "GET",
   path: "/oauth_applications/{oauth_application_id}",
-  input: S.GetOAuthApplicationParams,
+  input: Encoders.GetOAuthApplicationParams,
   pathParams: ["oauth_application_id"],
   queryParams: [],
   body: "none",
@@ -54,7 +55,7 @@ const ListOAuthApplications = /*#__PURE__*/ Operation.make({
   name: "oauthApplications.list",
   method: "GET",
   path: "/oauth_applications",
-  input: S.ListOAuthApplicationsParams,
+  input: Encoders.ListOAuthApplicationsParams,
   pathParams: [],
   queryParams: ["limit", "offset", "order_by", "name_query"],
   body: "none",
@@ -71,7 +72,7 @@ const RevokeOAuthApplicationToken = /*#__PURE__*/ Operation.make({
   name: "oauthApplications.revokeToken",
   method: "POST",
   path: "/oauth_applications/{oauth_application_id}/revoke_token",
-  input: S.RevokeOAuthApplicationTokenParams,
+  input: Encoders.RevokeOAuthApplicationTokenParams,
   pathParams: ["oauth_application_id"],
   queryParams: [],
   body: "json",
@@ -84,7 +85,7 @@ const RotateOAuthApplicationSecret = /*#__PURE__*/ Operation.make({
   name: "oauthApplications.rotateSecret",
   method: "POST",
   path: "/oauth_applications/{oauth_application_id}/rotate_secret",
-  input: S.RotateOAuthApplicationSecretParams,
+  input: Encoders.RotateOAuthApplicationSecretParams,
   pathParams: ["oauth_application_id"],
   queryParams: [],
   body: "none",
@@ -97,7 +98,7 @@ const UpdateOAuthApplication = /*#__PURE__*/ Operation.make({
   name: "oauthApplications.update",
   method: "PATCH",
   path: "/oauth_applications/{oauth_application_id}",
-  input: S.UpdateOAuthApplicationParams,
+  input: Encoders.UpdateOAuthApplicationParams,
   pathParams: ["oauth_application_id"],
   queryParams: [],
   body: "json",
@@ -110,7 +111,7 @@ const UploadOAuthApplicationLogo = /*#__PURE__*/ Operation.make({
   name: "oauthApplications.uploadLogo",
   method: "PUT",
   path: "/oauth_applications/{oauth_application_id}/logo",
-  input: S.UploadOAuthApplicationLogoParams,
+  input: Encoders.UploadOAuthApplicationLogoParams,
   pathParams: ["oauth_application_id"],
   queryParams: [],
   body: "multipart",

@@ -8,14 +8,15 @@ import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
-import * as S from "../schemas/OrganizationDomains.js"
+import * as Encoders from "../schemas/encoders/OrganizationDomains.js"
+import type * as S from "../schemas/OrganizationDomains.js"
 
 const CreateOrganizationDomain = /*#__PURE__*/ Operation.make({
   operationId: "CreateOrganizationDomain",
   name: "organizationDomains.create",
   method: "POST",
   path: "/organizations/{organization_id}/domains",
-  input: S.CreateOrganizationDomainParams,
+  input: Encoders.CreateOrganizationDomainParams,
   pathParams: ["organization_id"],
   queryParams: [],
   body: "json",
@@ -28,7 +29,7 @@ const DeleteOrganizationDomain = /*#__PURE__*/ Operation.make({
   name: "organizationDomains.delete",
   method: "DELETE",
   path: "/organizations/{organization_id}/domains/{domain_id}",
-  input: S.DeleteOrganizationDomainParams,
+  input: Encoders.DeleteOrganizationDomainParams,
   pathParams: ["organization_id", "domain_id"],
   queryParams: [],
   body: "none",
@@ -41,7 +42,7 @@ const ListOrganizationDomains = /*#__PURE__*/ Operation.make({
   name: "organizationDomains.list",
   method: "GET",
   path: "/organizations/{organization_id}/domains",
-  input: S.ListOrganizationDomainsParams,
+  input: Encoders.ListOrganizationDomainsParams,
   pathParams: ["organization_id"],
   queryParams: ["verified", "enrollment_mode", "limit", "offset"],
   body: "none",
@@ -58,7 +59,7 @@ const ListAllOrganizationDomains = /*#__PURE__*/ Operation.make({
   name: "organizationDomains.listAll",
   method: "GET",
   path: "/organization_domains",
-  input: S.ListAllOrganizationDomainsParams,
+  input: Encoders.ListAllOrganizationDomainsParams,
   pathParams: [],
   queryParams: ["organization_id", "verified", "enrollment_mode", "query", "domains", "order_by", "offset", "limit"],
   commaJoined: ["enrollment_mode"],
@@ -76,7 +77,7 @@ const UpdateOrganizationDomain = /*#__PURE__*/ Operation.make({
   name: "organizationDomains.update",
   method: "PATCH",
   path: "/organizations/{organization_id}/domains/{domain_id}",
-  input: S.UpdateOrganizationDomainParams,
+  input: Encoders.UpdateOrganizationDomainParams,
   pathParams: ["organization_id", "domain_id"],
   queryParams: [],
   body: "json",
@@ -89,7 +90,7 @@ const VerifyOrganizationDomainOwnership = /*#__PURE__*/ Operation.make({
   name: "organizationDomains.verifyOwnership",
   method: "POST",
   path: "/organizations/{organization_id}/domains/{domain_id}/verify_ownership",
-  input: S.VerifyOrganizationDomainOwnershipParams,
+  input: Encoders.VerifyOrganizationDomainOwnershipParams,
   pathParams: ["organization_id", "domain_id"],
   queryParams: [],
   body: "none",

@@ -8,14 +8,15 @@ import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
-import * as S from "../schemas/OrganizationInvitations.js"
+import * as Encoders from "../schemas/encoders/OrganizationInvitations.js"
+import type * as S from "../schemas/OrganizationInvitations.js"
 
 const CreateOrganizationInvitationBulk = /*#__PURE__*/ Operation.make({
   operationId: "CreateOrganizationInvitationBulk",
   name: "organizationInvitations.bulkCreate",
   method: "POST",
   path: "/organizations/{organization_id}/invitations/bulk",
-  input: S.CreateOrganizationInvitationBulkParams,
+  input: Encoders.CreateOrganizationInvitationBulkParams,
   pathParams: ["organization_id"],
   queryParams: [],
   body: "json",
@@ -29,7 +30,7 @@ const CreateOrganizationInvitation = /*#__PURE__*/ Operation.make({
   name: "organizationInvitations.create",
   method: "POST",
   path: "/organizations/{organization_id}/invitations",
-  input: S.CreateOrganizationInvitationParams,
+  input: Encoders.CreateOrganizationInvitationParams,
   pathParams: ["organization_id"],
   queryParams: [],
   body: "json",
@@ -42,7 +43,7 @@ const GetOrganizationInvitation = /*#__PURE__*/ Operation.make({
   name: "organizationInvitations.get",
   method: "GET",
   path: "/organizations/{organization_id}/invitations/{invitation_id}",
-  input: S.GetOrganizationInvitationParams,
+  input: Encoders.GetOrganizationInvitationParams,
   pathParams: ["organization_id", "invitation_id"],
   queryParams: [],
   body: "none",
@@ -55,7 +56,7 @@ const ListInstanceOrganizationInvitations = /*#__PURE__*/ Operation.make({
   name: "organizationInvitations.getAll",
   method: "GET",
   path: "/organization_invitations",
-  input: S.ListInstanceOrganizationInvitationsParams,
+  input: Encoders.ListInstanceOrganizationInvitationsParams,
   pathParams: [],
   queryParams: ["order_by", "status", "query", "limit", "offset"],
   body: "none",
@@ -72,7 +73,7 @@ const ListOrganizationInvitations = /*#__PURE__*/ Operation.make({
   name: "organizationInvitations.list",
   method: "GET",
   path: "/organizations/{organization_id}/invitations",
-  input: S.ListOrganizationInvitationsParams,
+  input: Encoders.ListOrganizationInvitationsParams,
   pathParams: ["organization_id"],
   queryParams: ["status", "email_address", "order_by", "limit", "offset"],
   body: "none",
@@ -89,7 +90,7 @@ const ListPendingOrganizationInvitations = /*#__PURE__*/ Operation.make({
   name: "organizationInvitations.listPending",
   method: "GET",
   path: "/organizations/{organization_id}/invitations/pending",
-  input: S.ListPendingOrganizationInvitationsParams,
+  input: Encoders.ListPendingOrganizationInvitationsParams,
   pathParams: ["organization_id"],
   queryParams: ["limit", "offset"],
   body: "none",
@@ -106,7 +107,7 @@ const RevokeOrganizationInvitation = /*#__PURE__*/ Operation.make({
   name: "organizationInvitations.revoke",
   method: "POST",
   path: "/organizations/{organization_id}/invitations/{invitation_id}/revoke",
-  input: S.RevokeOrganizationInvitationParams,
+  input: Encoders.RevokeOrganizationInvitationParams,
   pathParams: ["organization_id", "invitation_id"],
   queryParams: [],
   body: "json",

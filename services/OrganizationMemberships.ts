@@ -8,14 +8,15 @@ import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
-import * as S from "../schemas/OrganizationMemberships.js"
+import * as Encoders from "../schemas/encoders/OrganizationMemberships.js"
+import type * as S from "../schemas/OrganizationMemberships.js"
 
 const CreateOrganizationMembership = /*#__PURE__*/ Operation.make({
   operationId: "CreateOrganizationMembership",
   name: "organizationMemberships.create",
   method: "POST",
   path: "/organizations/{organization_id}/memberships",
-  input: S.CreateOrganizationMembershipParams,
+  input: Encoders.CreateOrganizationMembershipParams,
   pathParams: ["organization_id"],
   queryParams: [],
   body: "json",
@@ -28,7 +29,7 @@ const DeleteOrganizationMembership = /*#__PURE__*/ Operation.make({
   name: "organizationMemberships.delete",
   method: "DELETE",
   path: "/organizations/{organization_id}/memberships/{user_id}",
-  input: S.DeleteOrganizationMembershipParams,
+  input: Encoders.DeleteOrganizationMembershipParams,
   pathParams: ["organization_id", "user_id"],
   queryParams: [],
   body: "none",
@@ -41,7 +42,7 @@ const ListOrganizationMemberships = /*#__PURE__*/ Operation.make({
   name: "organizationMemberships.list",
   method: "GET",
   path: "/organizations/{organization_id}/memberships",
-  input: S.ListOrganizationMembershipsParams,
+  input: Encoders.ListOrganizationMembershipsParams,
   pathParams: ["organization_id"],
   queryParams: [
     "order_by",
@@ -77,7 +78,7 @@ const UpdateOrganizationMembership = /*#__PURE__*/ Operation.make({
   name: "organizationMemberships.update",
   method: "PATCH",
   path: "/organizations/{organization_id}/memberships/{user_id}",
-  input: S.UpdateOrganizationMembershipParams,
+  input: Encoders.UpdateOrganizationMembershipParams,
   pathParams: ["organization_id", "user_id"],
   queryParams: [],
   body: "json",
@@ -90,7 +91,7 @@ const UpdateOrganizationMembershipMetadata = /*#__PURE__*/ Operation.make({
   name: "organizationMemberships.updateMetadata",
   method: "PATCH",
   path: "/organizations/{organization_id}/memberships/{user_id}/metadata",
-  input: S.UpdateOrganizationMembershipMetadataParams,
+  input: Encoders.UpdateOrganizationMembershipMetadataParams,
   pathParams: ["organization_id", "user_id"],
   queryParams: [],
   body: "json",

@@ -8,14 +8,15 @@ import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
-import * as S from "../schemas/OrganizationPermissions.js"
+import * as Encoders from "../schemas/encoders/OrganizationPermissions.js"
+import type * as S from "../schemas/OrganizationPermissions.js"
 
 const CreateOrganizationPermission = /*#__PURE__*/ Operation.make({
   operationId: "CreateOrganizationPermission",
   name: "organizationPermissions.create",
   method: "POST",
   path: "/organization_permissions",
-  input: S.CreateOrganizationPermissionParams,
+  input: Encoders.CreateOrganizationPermissionParams,
   pathParams: [],
   queryParams: [],
   body: "json",
@@ -28,7 +29,7 @@ const DeleteOrganizationPermission = /*#__PURE__*/ Operation.make({
   name: "organizationPermissions.delete",
   method: "DELETE",
   path: "/organization_permissions/{permission_id}",
-  input: S.DeleteOrganizationPermissionParams,
+  input: Encoders.DeleteOrganizationPermissionParams,
   pathParams: ["permission_id"],
   queryParams: [],
   body: "none",
@@ -41,7 +42,7 @@ const GetOrganizationPermission = /*#__PURE__*/ Operation.make({
   name: "organizationPermissions.get",
   method: "GET",
   path: "/organization_permissions/{permission_id}",
-  input: S.GetOrganizationPermissionParams,
+  input: Encoders.GetOrganizationPermissionParams,
   pathParams: ["permission_id"],
   queryParams: [],
   body: "none",
@@ -54,7 +55,7 @@ const ListOrganizationPermissions = /*#__PURE__*/ Operation.make({
   name: "organizationPermissions.list",
   method: "GET",
   path: "/organization_permissions",
-  input: S.ListOrganizationPermissionsParams,
+  input: Encoders.ListOrganizationPermissionsParams,
   pathParams: [],
   queryParams: ["query", "order_by", "limit", "offset"],
   body: "none",
@@ -71,7 +72,7 @@ const UpdateOrganizationPermission = /*#__PURE__*/ Operation.make({
   name: "organizationPermissions.update",
   method: "PATCH",
   path: "/organization_permissions/{permission_id}",
-  input: S.UpdateOrganizationPermissionParams,
+  input: Encoders.UpdateOrganizationPermissionParams,
   pathParams: ["permission_id"],
   queryParams: [],
   body: "json",

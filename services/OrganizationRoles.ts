@@ -8,14 +8,15 @@ import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
-import * as S from "../schemas/OrganizationRoles.js"
+import * as Encoders from "../schemas/encoders/OrganizationRoles.js"
+import type * as S from "../schemas/OrganizationRoles.js"
 
 const AssignPermissionToOrganizationRole = /*#__PURE__*/ Operation.make({
   operationId: "AssignPermissionToOrganizationRole",
   name: "organizationRoles.assignPermission",
   method: "POST",
   path: "/organization_roles/{organization_role_id}/permissions/{permission_id}",
-  input: S.AssignPermissionToOrganizationRoleParams,
+  input: Encoders.AssignPermissionToOrganizationRoleParams,
   pathParams: ["organization_role_id", "permission_id"],
   queryParams: [],
   body: "none",
@@ -28,7 +29,7 @@ const CreateOrganizationRole = /*#__PURE__*/ Operation.make({
   name: "organizationRoles.create",
   method: "POST",
   path: "/organization_roles",
-  input: S.CreateOrganizationRoleParams,
+  input: Encoders.CreateOrganizationRoleParams,
   pathParams: [],
   queryParams: [],
   body: "json",
@@ -41,7 +42,7 @@ const DeleteOrganizationRole = /*#__PURE__*/ Operation.make({
   name: "organizationRoles.delete",
   method: "DELETE",
   path: "/organization_roles/{organization_role_id}",
-  input: S.DeleteOrganizationRoleParams,
+  input: Encoders.DeleteOrganizationRoleParams,
   pathParams: ["organization_role_id"],
   queryParams: [],
   body: "none",
@@ -54,7 +55,7 @@ const GetOrganizationRole = /*#__PURE__*/ Operation.make({
   name: "organizationRoles.get",
   method: "GET",
   path: "/organization_roles/{organization_role_id}",
-  input: S.GetOrganizationRoleParams,
+  input: Encoders.GetOrganizationRoleParams,
   pathParams: ["organization_role_id"],
   queryParams: [],
   body: "none",
@@ -67,7 +68,7 @@ const ListOrganizationRoles = /*#__PURE__*/ Operation.make({
   name: "organizationRoles.list",
   method: "GET",
   path: "/organization_roles",
-  input: S.ListOrganizationRolesParams,
+  input: Encoders.ListOrganizationRolesParams,
   pathParams: [],
   queryParams: ["query", "order_by", "limit", "offset"],
   body: "none",
@@ -84,7 +85,7 @@ const RemovePermissionFromOrganizationRole = /*#__PURE__*/ Operation.make({
   name: "organizationRoles.removePermission",
   method: "DELETE",
   path: "/organization_roles/{organization_role_id}/permissions/{permission_id}",
-  input: S.RemovePermissionFromOrganizationRoleParams,
+  input: Encoders.RemovePermissionFromOrganizationRoleParams,
   pathParams: ["organization_role_id", "permission_id"],
   queryParams: [],
   body: "none",
@@ -97,7 +98,7 @@ const UpdateOrganizationRole = /*#__PURE__*/ Operation.make({
   name: "organizationRoles.update",
   method: "PATCH",
   path: "/organization_roles/{organization_role_id}",
-  input: S.UpdateOrganizationRoleParams,
+  input: Encoders.UpdateOrganizationRoleParams,
   pathParams: ["organization_role_id"],
   queryParams: [],
   body: "json",

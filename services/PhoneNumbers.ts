@@ -8,14 +8,15 @@ import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
-import * as S from "../schemas/PhoneNumbers.js"
+import * as Encoders from "../schemas/encoders/PhoneNumbers.js"
+import type * as S from "../schemas/PhoneNumbers.js"
 
 const AttemptPhoneNumberVerification = /*#__PURE__*/ Operation.make({
   operationId: "AttemptPhoneNumberVerification",
   name: "phoneNumbers.attemptVerification",
   method: "POST",
   path: "/phone_numbers/{phone_number_id}/attempt_verification",
-  input: S.AttemptPhoneNumberVerificationParams,
+  input: Encoders.AttemptPhoneNumberVerificationParams,
   pathParams: ["phone_number_id"],
   queryParams: [],
   body: "json",
@@ -28,7 +29,7 @@ const CreatePhoneNumber = /*#__PURE__*/ Operation.make({
   name: "phoneNumbers.create",
   method: "POST",
   path: "/phone_numbers",
-  input: S.CreatePhoneNumberParams,
+  input: Encoders.CreatePhoneNumberParams,
   pathParams: [],
   queryParams: [],
   body: "json",
@@ -41,7 +42,7 @@ const DeletePhoneNumber = /*#__PURE__*/ Operation.make({
   name: "phoneNumbers.delete",
   method: "DELETE",
   path: "/phone_numbers/{phone_number_id}",
-  input: S.DeletePhoneNumberParams,
+  input: Encoders.DeletePhoneNumberParams,
   pathParams: ["phone_number_id"],
   queryParams: [],
   body: "none",
@@ -54,7 +55,7 @@ const GetPhoneNumber = /*#__PURE__*/ Operation.make({
   name: "phoneNumbers.get",
   method: "GET",
   path: "/phone_numbers/{phone_number_id}",
-  input: S.GetPhoneNumberParams,
+  input: Encoders.GetPhoneNumberParams,
   pathParams: ["phone_number_id"],
   queryParams: [],
   body: "none",
@@ -67,7 +68,7 @@ const PreparePhoneNumberVerification = /*#__PURE__*/ Operation.make({
   name: "phoneNumbers.prepareVerification",
   method: "POST",
   path: "/phone_numbers/{phone_number_id}/prepare_verification",
-  input: S.PreparePhoneNumberVerificationParams,
+  input: Encoders.PreparePhoneNumberVerificationParams,
   pathParams: ["phone_number_id"],
   queryParams: [],
   body: "none",
@@ -80,7 +81,7 @@ const ReplaceUserPhoneNumber = /*#__PURE__*/ Operation.make({
   name: "phoneNumbers.replaceForUser",
   method: "PUT",
   path: "/users/{user_id}/phone_number",
-  input: S.ReplaceUserPhoneNumberParams,
+  input: Encoders.ReplaceUserPhoneNumberParams,
   pathParams: ["user_id"],
   queryParams: [],
   body: "json",
@@ -93,7 +94,7 @@ const UpdatePhoneNumber = /*#__PURE__*/ Operation.make({
   name: "phoneNumbers.update",
   method: "PATCH",
   path: "/phone_numbers/{phone_number_id}",
-  input: S.UpdatePhoneNumberParams,
+  input: Encoders.UpdatePhoneNumberParams,
   pathParams: ["phone_number_id"],
   queryParams: [],
   body: "json",

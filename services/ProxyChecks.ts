@@ -8,14 +8,15 @@ import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
-import * as S from "../schemas/ProxyChecks.js"
+import * as Encoders from "../schemas/encoders/ProxyChecks.js"
+import type * as S from "../schemas/ProxyChecks.js"
 
 const VerifyDomainProxy = /*#__PURE__*/ Operation.make({
   operationId: "VerifyDomainProxy",
   name: "proxyChecks.verify",
   method: "POST",
   path: "/proxy_checks",
-  input: S.VerifyDomainProxyParams,
+  input: Encoders.VerifyDomainProxyParams,
   pathParams: [],
   queryParams: [],
   body: "json",

@@ -8,14 +8,15 @@ import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
-import * as S from "../schemas/RedirectUrls.js"
+import * as Encoders from "../schemas/encoders/RedirectUrls.js"
+import type * as S from "../schemas/RedirectUrls.js"
 
 const CreateRedirectURL = /*#__PURE__*/ Operation.make({
   operationId: "CreateRedirectURL",
   name: "redirectUrls.create",
   method: "POST",
   path: "/redirect_urls",
-  input: S.CreateRedirectURLParams,
+  input: Encoders.CreateRedirectURLParams,
   pathParams: [],
   queryParams: [],
   body: "json",
@@ -28,7 +29,7 @@ const DeleteRedirectURL = /*#__PURE__*/ Operation.make({
   name: "redirectUrls.delete",
   method: "DELETE",
   path: "/redirect_urls/{id}",
-  input: S.DeleteRedirectURLParams,
+  input: Encoders.DeleteRedirectURLParams,
   pathParams: ["id"],
   queryParams: [],
   body: "none",
@@ -41,7 +42,7 @@ const GetRedirectURL = /*#__PURE__*/ Operation.make({
   name: "redirectUrls.get",
   method: "GET",
   path: "/redirect_urls/{id}",
-  input: S.GetRedirectURLParams,
+  input: Encoders.GetRedirectURLParams,
   pathParams: ["id"],
   queryParams: [],
   body: "none",
@@ -54,7 +55,7 @@ const ListRedirectURLs = /*#__PURE__*/ Operation.make({
   name: "redirectUrls.list",
   method: "GET",
   path: "/redirect_urls",
-  input: S.ListRedirectURLsParams,
+  input: Encoders.ListRedirectURLsParams,
   pathParams: [],
   queryParams: ["limit", "offset"],
   body: "none",

@@ -8,14 +8,15 @@ import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
-import * as S from "../schemas/RoleSets.js"
+import * as Encoders from "../schemas/encoders/RoleSets.js"
+import type * as S from "../schemas/RoleSets.js"
 
 const AddRolesToRoleSet = /*#__PURE__*/ Operation.make({
   operationId: "AddRolesToRoleSet",
   name: "roleSets.addRoles",
   method: "POST",
   path: "/role_sets/{role_set_key_or_id}/roles",
-  input: S.AddRolesToRoleSetParams,
+  input: Encoders.AddRolesToRoleSetParams,
   pathParams: ["role_set_key_or_id"],
   queryParams: [],
   body: "json",
@@ -28,7 +29,7 @@ const CreateRoleSet = /*#__PURE__*/ Operation.make({
   name: "roleSets.create",
   method: "POST",
   path: "/role_sets",
-  input: S.CreateRoleSetParams,
+  input: Encoders.CreateRoleSetParams,
   pathParams: [],
   queryParams: [],
   body: "json",
@@ -41,7 +42,7 @@ const GetRoleSet = /*#__PURE__*/ Operation.make({
   name: "roleSets.get",
   method: "GET",
   path: "/role_sets/{role_set_key_or_id}",
-  input: S.GetRoleSetParams,
+  input: Encoders.GetRoleSetParams,
   pathParams: ["role_set_key_or_id"],
   queryParams: [],
   body: "none",
@@ -54,7 +55,7 @@ const ListRoleSets = /*#__PURE__*/ Operation.make({
   name: "roleSets.list",
   method: "GET",
   path: "/role_sets",
-  input: S.ListRoleSetsParams,
+  input: Encoders.ListRoleSetsParams,
   pathParams: [],
   queryParams: ["query", "order_by", "limit", "offset"],
   body: "none",
@@ -71,7 +72,7 @@ const ReplaceRoleSet = /*#__PURE__*/ Operation.make({
   name: "roleSets.replace",
   method: "POST",
   path: "/role_sets/{role_set_key_or_id}/replace",
-  input: S.ReplaceRoleSetParams,
+  input: Encoders.ReplaceRoleSetParams,
   pathParams: ["role_set_key_or_id"],
   queryParams: [],
   body: "json",
@@ -84,7 +85,7 @@ const ReplaceRoleInRoleSet = /*#__PURE__*/ Operation.make({
   name: "roleSets.replaceRole",
   method: "POST",
   path: "/role_sets/{role_set_key_or_id}/roles/replace",
-  input: S.ReplaceRoleInRoleSetParams,
+  input: Encoders.ReplaceRoleInRoleSetParams,
   pathParams: ["role_set_key_or_id"],
   queryParams: [],
   body: "json",
@@ -97,7 +98,7 @@ const UpdateRoleSet = /*#__PURE__*/ Operation.make({
   name: "roleSets.update",
   method: "PATCH",
   path: "/role_sets/{role_set_key_or_id}",
-  input: S.UpdateRoleSetParams,
+  input: Encoders.UpdateRoleSetParams,
   pathParams: ["role_set_key_or_id"],
   queryParams: [],
   body: "json",

@@ -8,14 +8,15 @@ import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
-import * as S from "../schemas/SamlConnections.js"
+import * as Encoders from "../schemas/encoders/SamlConnections.js"
+import type * as S from "../schemas/SamlConnections.js"
 
 const CreateSAMLConnection = /*#__PURE__*/ Operation.make({
   operationId: "CreateSAMLConnection",
   name: "samlConnections.create",
   method: "POST",
   path: "/saml_connections",
-  input: S.CreateSAMLConnectionParams,
+  input: Encoders.CreateSAMLConnectionParams,
   pathParams: [],
   queryParams: [],
   body: "json",
@@ -28,7 +29,7 @@ const DeleteSAMLConnection = /*#__PURE__*/ Operation.make({
   name: "samlConnections.delete",
   method: "DELETE",
   path: "/saml_connections/{saml_connection_id}",
-  input: S.DeleteSAMLConnectionParams,
+  input: Encoders.DeleteSAMLConnectionParams,
   pathParams: ["saml_connection_id"],
   queryParams: [],
   body: "none",
@@ -41,7 +42,7 @@ const GetSAMLConnection = /*#__PURE__*/ Operation.make({
   name: "samlConnections.get",
   method: "GET",
   path: "/saml_connections/{saml_connection_id}",
-  input: S.GetSAMLConnectionParams,
+  input: Encoders.GetSAMLConnectionParams,
   pathParams: ["saml_connection_id"],
   queryParams: [],
   body: "none",
@@ -54,7 +55,7 @@ const ListSAMLConnections = /*#__PURE__*/ Operation.make({
   name: "samlConnections.list",
   method: "GET",
   path: "/saml_connections",
-  input: S.ListSAMLConnectionsParams,
+  input: Encoders.ListSAMLConnectionsParams,
   pathParams: [],
   queryParams: ["limit", "offset", "query", "order_by", "organization_id"],
   body: "none",
@@ -71,7 +72,7 @@ const UpdateSAMLConnection = /*#__PURE__*/ Operation.make({
   name: "samlConnections.update",
   method: "PATCH",
   path: "/saml_connections/{saml_connection_id}",
-  input: S.UpdateSAMLConnectionParams,
+  input: Encoders.UpdateSAMLConnectionParams,
   pathParams: ["saml_connection_id"],
   queryParams: [],
   body: "json",

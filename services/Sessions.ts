@@ -9,14 +9,15 @@ import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
 import * as ResponseDecoders from "../schemas/decoders/Responses.js"
-import * as S from "../schemas/Sessions.js"
+import * as Encoders from "../schemas/encoders/Sessions.js"
+import type * as S from "../schemas/Sessions.js"
 
 const CreateSession = /*#__PURE__*/ Operation.make({
   operationId: "createSession",
   name: "sessions.create",
   method: "POST",
   path: "/sessions",
-  input: S.CreateSessionParams,
+  input: Encoders.CreateSessionParams,
   pathParams: [],
   queryParams: [],
   body: "json",
@@ -29,7 +30,7 @@ const CreateSessionToken = /*#__PURE__*/ Operation.make({
   name: "sessions.createToken",
   method: "POST",
   path: "/sessions/{session_id}/tokens",
-  input: S.CreateSessionTokenParams,
+  input: Encoders.CreateSessionTokenParams,
   pathParams: ["session_id"],
   queryParams: [],
   body: "json",
@@ -42,7 +43,7 @@ const CreateSessionTokenFromTemplate = /*#__PURE__*/ Operation.make({
   name: "sessions.createTokenFromTemplate",
   method: "POST",
   path: "/sessions/{session_id}/tokens/{template_name}",
-  input: S.CreateSessionTokenFromTemplateParams,
+  input: Encoders.CreateSessionTokenFromTemplateParams,
   pathParams: ["session_id", "template_name"],
   queryParams: [],
   body: "json",
@@ -55,7 +56,7 @@ const GetSession = /*#__PURE__*/ Operation.make({
   name: "sessions.get",
   method: "GET",
   path: "/sessions/{session_id}",
-  input: S.GetSessionParams,
+  input: Encoders.GetSessionParams,
   pathParams: ["session_id"],
   queryParams: [],
   body: "none",
@@ -68,7 +69,7 @@ const GetSessionList = /*#__PURE__*/ Operation.make({
   name: "sessions.list",
   method: "GET",
   path: "/sessions",
-  input: S.GetSessionListParams,
+  input: Encoders.GetSessionListParams,
   pathParams: [],
   queryParams: ["client_id", "user_id", "status", "limit", "offset"],
   body: "none",
@@ -84,7 +85,7 @@ const RefreshSession = /*#__PURE__*/ Operation.make({
   name: "sessions.refresh",
   method: "POST",
   path: "/sessions/{session_id}/refresh",
-  input: S.RefreshSessionParams,
+  input: Encoders.RefreshSessionParams,
   pathParams: ["session_id"],
   queryParams: [],
   body: "json",
@@ -97,7 +98,7 @@ const RevokeSession = /*#__PURE__*/ Operation.make({
   name: "sessions.revoke",
   method: "POST",
   path: "/sessions/{session_id}/revoke",
-  input: S.RevokeSessionParams,
+  input: Encoders.RevokeSessionParams,
   pathParams: ["session_id"],
   queryParams: [],
   body: "none",

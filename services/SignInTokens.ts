@@ -8,14 +8,15 @@ import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
-import * as S from "../schemas/SignInTokens.js"
+import * as Encoders from "../schemas/encoders/SignInTokens.js"
+import type * as S from "../schemas/SignInTokens.js"
 
 const CreateSignInToken = /*#__PURE__*/ Operation.make({
   operationId: "CreateSignInToken",
   name: "signInTokens.create",
   method: "POST",
   path: "/sign_in_tokens",
-  input: S.CreateSignInTokenParams,
+  input: Encoders.CreateSignInTokenParams,
   pathParams: [],
   queryParams: [],
   body: "json",
@@ -28,7 +29,7 @@ const RevokeSignInToken = /*#__PURE__*/ Operation.make({
   name: "signInTokens.revoke",
   method: "POST",
   path: "/sign_in_tokens/{sign_in_token_id}/revoke",
-  input: S.RevokeSignInTokenParams,
+  input: Encoders.RevokeSignInTokenParams,
   pathParams: ["sign_in_token_id"],
   queryParams: [],
   body: "none",

@@ -8,14 +8,15 @@ import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
-import * as S from "../schemas/SignUps.js"
+import * as Encoders from "../schemas/encoders/SignUps.js"
+import type * as S from "../schemas/SignUps.js"
 
 const GetSignUp = /*#__PURE__*/ Operation.make({
   operationId: "GetSignUp",
   name: "signUps.get",
   method: "GET",
   path: "/sign_ups/{id}",
-  input: S.GetSignUpParams,
+  input: Encoders.GetSignUpParams,
   pathParams: ["id"],
   queryParams: [],
   body: "none",
@@ -28,7 +29,7 @@ const UpdateSignUp = /*#__PURE__*/ Operation.make({
   name: "signUps.update",
   method: "PATCH",
   path: "/sign_ups/{id}",
-  input: S.UpdateSignUpParams,
+  input: Encoders.UpdateSignUpParams,
   pathParams: ["id"],
   queryParams: [],
   body: "json",

@@ -8,14 +8,14 @@ import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
-import * as S from "../schemas/SvixApps.js"
+import * as Encoders from "../schemas/encoders/SvixApps.js"
 
 const CreateSvixApp = /*#__PURE__*/ Operation.make({
   operationId: "CreateSvixApp",
   name: "svixApps.createSvixApp",
   method: "POST",
   path: "/webhooks/svix",
-  input: S.CreateSvixAppParams,
+  input: Encoders.CreateSvixAppParams,
   pathParams: [],
   queryParams: [],
   body: "none",
@@ -28,7 +28,7 @@ const DeleteSvixApp = /*#__PURE__*/ Operation.make({
   name: "svixApps.deleteSvixApp",
   method: "DELETE",
   path: "/webhooks/svix",
-  input: S.DeleteSvixAppParams,
+  input: Encoders.DeleteSvixAppParams,
   pathParams: [],
   queryParams: [],
   body: "none",
@@ -41,7 +41,7 @@ const GenerateSvixAuthURL = /*#__PURE__*/ Operation.make({
   name: "svixApps.generateSvixAuthURL",
   method: "POST",
   path: "/webhooks/svix_url",
-  input: S.GenerateSvixAuthURLParams,
+  input: Encoders.GenerateSvixAuthURLParams,
   pathParams: [],
   queryParams: [],
   body: "none",

@@ -8,14 +8,14 @@ import { ClerkClient } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
-import * as S from "../schemas/TestingTokens.js"
+import * as Encoders from "../schemas/encoders/TestingTokens.js"
 
 const CreateTestingToken = /*#__PURE__*/ Operation.make({
   operationId: "CreateTestingToken",
   name: "testingTokens.create",
   method: "POST",
   path: "/testing_tokens",
-  input: S.CreateTestingTokenParams,
+  input: Encoders.CreateTestingTokenParams,
   pathParams: [],
   queryParams: [],
   body: "none",

@@ -8,14 +8,15 @@ import { ClerkClient, type StreamInput } from "../src/ClerkClient.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Registry from "../src/internal/registry.js"
 import * as Decoders from "../schemas/decoders/Models.js"
-import * as S from "../schemas/WaitlistEntries.js"
+import * as Encoders from "../schemas/encoders/WaitlistEntries.js"
+import type * as S from "../schemas/WaitlistEntries.js"
 
 const CreateBulkWaitlistEntries = /*#__PURE__*/ Operation.make({
   operationId: "CreateBulkWaitlistEntries",
   name: "waitlistEntries.bulkCreate",
   method: "POST",
   path: "/waitlist_entries/bulk",
-  input: S.CreateBulkWaitlistEntriesParams,
+  input: Encoders.CreateBulkWaitlistEntriesParams,
   pathParams: [],
   queryParams: [],
   body: "json",
@@ -29,7 +30,7 @@ const CreateWaitlistEntry = /*#__PURE__*/ Operation.make({
   name: "waitlistEntries.create",
   method: "POST",
   path: "/waitlist_entries",
-  input: S.CreateWaitlistEntryParams,
+  input: Encoders.CreateWaitlistEntryParams,
   pathParams: [],
   queryParams: [],
   body: "json",
@@ -42,7 +43,7 @@ const DeleteWaitlistEntry = /*#__PURE__*/ Operation.make({
   name: "waitlistEntries.delete",
   method: "DELETE",
   path: "/waitlist_entries/{waitlist_entry_id}",
-  input: S.DeleteWaitlistEntryParams,
+  input: Encoders.DeleteWaitlistEntryParams,
   pathParams: ["waitlist_entry_id"],
   queryParams: [],
   body: "none",
@@ -55,7 +56,7 @@ const InviteWaitlistEntry = /*#__PURE__*/ Operation.make({
   name: "waitlistEntries.invite",
   method: "POST",
   path: "/waitlist_entries/{waitlist_entry_id}/invite",
-  input: S.InviteWaitlistEntryParams,
+  input: Encoders.InviteWaitlistEntryParams,
   pathParams: ["waitlist_entry_id"],
   queryParams: [],
   body: "json",
@@ -68,7 +69,7 @@ const ListWaitlistEntries = /*#__PURE__*/ Operation.make({
   name: "waitlistEntries.list",
   method: "GET",
   path: "/waitlist_entries",
-  input: S.ListWaitlistEntriesParams,
+  input: Encoders.ListWaitlistEntriesParams,
   pathParams: [],
   queryParams: ["limit", "offset", "query", "status", "order_by"],
   body: "none",
@@ -85,7 +86,7 @@ const RejectWaitlistEntry = /*#__PURE__*/ Operation.make({
   name: "waitlistEntries.reject",
   method: "POST",
   path: "/waitlist_entries/{waitlist_entry_id}/reject",
-  input: S.RejectWaitlistEntryParams,
+  input: Encoders.RejectWaitlistEntryParams,
   pathParams: ["waitlist_entry_id"],
   queryParams: [],
   body: "none",

@@ -26,11 +26,11 @@ const GetThing = Operation.make({
   name: "things.get",
   method: "GET",
   path: "/things/{thing_id}",
-  input: Schema.Struct({
+  input: Operation.fromSchema(Schema.Struct({
     thingId: Schema.fromKey(Schema.propertySignature(Schema.String), "thing_id"),
     emailAddress: Schema.optional(Schema.Array(Schema.String)).pipe(Schema.fromKey("email_address")),
     limit: Schema.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1), Schema.lessThanOrEqualTo(500)))
-  }),
+  })),
   pathParams: ["thing_id"],
   queryParams: ["email_address", "limit"],
   body: "none",
@@ -43,14 +43,14 @@ const CreateThing = Operation.make({
   name: "things.create",
   method: "POST",
   path: "/things",
-  input: Schema.Struct({
+  input: Operation.fromSchema(Schema.Struct({
     name: Schema.String,
     kind: Schema.optional(Schema.Literal("big", "small")),
     username: Schema.optional(Schema.NullOr(Schema.String)),
     publicMetadata: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })).pipe(
       Schema.fromKey("public_metadata")
     )
-  }),
+  })),
   pathParams: [],
   queryParams: [],
   body: "json",
@@ -63,12 +63,12 @@ const ListThings = Operation.make({
   name: "things.list",
   method: "GET",
   path: "/things",
-  input: Schema.Struct({
+  input: Operation.fromSchema(Schema.Struct({
     limit: Schema.optional(Schema.Int.pipe(Schema.lessThanOrEqualTo(500))),
     offset: Schema.optional(Schema.Int),
     orderBy: Schema.optional(Schema.String).pipe(Schema.fromKey("order_by")),
     startingAfter: Schema.optional(Schema.String).pipe(Schema.fromKey("starting_after"))
-  }),
+  })),
   pathParams: [],
   queryParams: ["limit", "offset", "order_by", "starting_after"],
   body: "none",

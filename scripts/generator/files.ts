@@ -12,7 +12,7 @@ export interface OutputFile {
 }
 
 /** The folders the generator owns: every generated `.ts` file in them comes from one run. */
-export const ownedFolders: ReadonlyArray<string> = ["services", "schemas", "test/generated"]
+export const ownedFolders: ReadonlyArray<string> = ["services", "schemas", "schemas/encoders", "test/generated"]
 
 const existingFiles = (root: string): ReadonlyArray<string> =>
   ownedFolders.flatMap((folder) => {

@@ -25,7 +25,9 @@ const operationDeclaration = (service: Service, operation: Operation): string =>
     { key: "name", value: str(`${service.group}.${operation.method}`) },
     { key: "method", value: str(operation.httpMethod) },
     { key: "path", value: str(operation.path) },
-    { key: "input", value: raw(`S.${paramsName(operation)}`) },
+    // The generated encoder, not the Schema: the same wire value and failure (test/encoders.test.ts), and the
+    // request Schemas stay out of the bundle and unbuilt on import; they remain the method's parameter types.
+    { key: "input", value: raw(`Encoders.${paramsName(operation)}`) },
     { key: "pathParams", value: strings(operation.pathParams) },
     { key: "queryParams", value: strings(operation.queryParams) },
     ...(operation.commaJoined.length > 0 ? [{ key: "commaJoined", value: strings(operation.commaJoined) }] : []),
@@ -116,9 +118,25 @@ export const serviceFile = (service: Service, specFile: string): string => {
     `import * as Registry from "../src/internal/registry.js"`,
     ...(usesModels(service) ? [`import * as Decoders from "../schemas/decoders/Models.js"`] : []),
     ...(usesInlineResponses(service) ? [`import * as ResponseDecoders from "../schemas/decoders/Responses.js"`] : []),
-    `import * as S from "../schemas/${service.name}.js"`
+    `import * as Encoders from "../schemas/encoders/${service.name}.js"`,
+    // Types only: the Schemas name the methods' parameters, and the encoders do the work.
+    ...(service.operations.some((operation) => operation.fields.length > 0)
+      ? [`import type * as S from "../schemas/${service.name}.js"`]
+      : [])
   ]
-  const taken = new Set(["Effect", "ClerkClient", "StreamInput", "Operation", "Registry", "Models", "S", service.name])
+  const taken = new Set([
+    "Effect",
+    "ClerkClient",
+    "StreamInput",
+    "Operation",
+    "Registry",
+    "Models",
+    "Decoders",
+    "ResponseDecoders",
+    "Encoders",
+    "S",
+    service.name
+  ])
   for (const operation of service.operations) {
     if (taken.has(operation.name)) throw new Error(`${operation.name} collides with a name of ${service.name}.ts`)
   }

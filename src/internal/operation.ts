@@ -7,6 +7,8 @@ import type * as Effect from "effect/Effect"
 import type * as Schema from "effect/Schema"
 import type { ClerkDecodeError, KnownStatus } from "../ClerkError.js"
 import type { Decoder } from "./decode.js"
+import type { Encoder } from "./encode.js"
+import * as Request from "./request.js"
 import * as Response from "./response.js"
 
 /** @internal */
@@ -32,9 +34,10 @@ export interface Paging<A> {
 /**
  * One operation.
  *
- * `input` is a Struct whose Type side is what the caller passes (camelCase) and whose Encoded side has the
- * wire names: the path parameters, the query parameters, and the body fields (or the whole body under
- * `bodyKey`, for array bodies and for bodies whose field names collide with a parameter).
+ * `input` encodes what the caller passes (camelCase) into the wire object: the path parameters, the query
+ * parameters, and the body fields (or the whole body under `bodyKey`, for array bodies and for bodies whose
+ * field names collide with a parameter). The generated services give a generated encoder (schemas/encoders);
+ * a hand-written operation gives its Schema through `fromSchema`.
  */
 export interface Operation<I, A, S extends KnownStatus> {
   /** The spec's `operationId`: `GetUser`. */
@@ -44,7 +47,7 @@ export interface Operation<I, A, S extends KnownStatus> {
   readonly method: Method
   /** The route template, without the `/v1` prefix: `/users/{user_id}`. */
   readonly path: string
-  readonly input: Schema.Schema<I, any>
+  readonly input: Encoder<I>
   /** Wire names of the path parameters. */
   readonly pathParams: ReadonlyArray<string>
   /** Wire names of the query parameters. */
@@ -81,6 +84,9 @@ export type Item<A> = A extends ReadonlyArray<infer X> ? X
  */
 export const make = <I, A, const S extends KnownStatus>(operation: Operation<I, A, S>): Operation<I, A, S> =>
   operation
+
+/** An input encoded by `schema` (the hand-written operations): `Schema.encodeUnknown`, its first issue. */
+export const fromSchema: <I, E>(schema: Schema.Schema<I, E>) => Encoder<I> = Request.schemaEncoder
 
 /** A JSON success decoded by `schema`. */
 export const json: <A, E>(schema: Schema.Schema<A, E>) => Success<A> = Response.json

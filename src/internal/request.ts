@@ -4,22 +4,24 @@
  * bodies with `null` kept distinct from absent, and multipart uploads.
  */
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { ClerkInvalidInput } from "../ClerkError.js"
+import { EncodeFailure, type Encoder, isFailure } from "./encode.js"
 import type * as Operation from "./operation.js"
 
 type Wire = Readonly<Record<string, unknown>>
 
 /**
- * Names the first offending field the way the caller wrote it, and says what was expected without echoing
- * the value (values can be emails or tokens).
+ * The first issue `ArrayFormatter` lists, as an encoder's failure: its path, and what was expected without
+ * echoing the value (values can be emails or tokens). The generated encoders (src/internal/encode.ts) give
+ * the same failures without a Schema.
  */
-export const invalidInput = (operation: string, error: ParseResult.ParseError): ClerkInvalidInput => {
+export const firstIssue = (error: ParseResult.ParseError): EncodeFailure => {
   const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-  const field = issue === undefined || issue.path.length === 0 ? "(input)" : formatPath(issue.path)
   const description = issue === undefined
     ? "is invalid"
     : issue._tag === "Missing"
@@ -27,8 +29,22 @@ export const invalidInput = (operation: string, error: ParseResult.ParseError): 
     : issue._tag === "Unexpected"
     ? "is not allowed"
     : withoutActual(issue.message)
-  return new ClerkInvalidInput({ operation, field, description })
+  return new EncodeFailure([...(issue?.path ?? [])], description)
 }
+
+/** A Schema as an encoder (the hand-written operations): `Schema.encodeUnknownEither`, its first issue. */
+export const schemaEncoder = <I, E>(schema: Schema.Schema<I, E>): Encoder<I> => {
+  const encode = Schema.encodeUnknownEither(schema)
+  return (input) => Either.match(encode(input), { onLeft: firstIssue, onRight: (wire): unknown => wire })
+}
+
+/** Names the first offending field the way the caller wrote it. */
+export const invalidInput = (operation: string, failure: EncodeFailure): ClerkInvalidInput =>
+  new ClerkInvalidInput({
+    operation,
+    field: failure.path.length === 0 ? "(input)" : formatPath(failure.path),
+    description: failure.description
+  })
 
 /** `["emailAddress", 0]` → `emailAddress[0]`. */
 export const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
@@ -40,11 +56,16 @@ const withoutActual = (message: string): string => {
   return at === -1 ? message : message.slice(0, at)
 }
 
-const encodeInput = (operation: Operation.Any, input: unknown): Effect.Effect<Wire, ClerkInvalidInput> =>
-  Effect.mapError(
-    Schema.encodeUnknown(operation.input)(input),
-    (error) => invalidInput(operation.name, error)
-  )
+const encodeInput = (operation: Operation.Any, input: unknown): Effect.Effect<Wire, ClerkInvalidInput> => {
+  const wire = operation.input(input)
+  if (isFailure(wire)) return Effect.fail(invalidInput(operation.name, wire))
+  // Every operation's input is a Struct, whose wire value is an object; but `Schema.Struct({})` (an operation
+  // without input) returns the input itself, which it only checks is not `null` or `undefined`: a string or a
+  // number passed there has no fields to send.
+  return Effect.succeed(isWire(wire) ? wire : {})
+}
+
+const isWire = (value: unknown): value is Wire => typeof value === "object" && value !== null
 
 /** The caller's name of a path parameter (`user_id` → `userId`), as the generator derives it. */
 const callerName = (wire: string): string => wire.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())
