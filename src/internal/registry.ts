@@ -30,7 +30,7 @@ export const registerAuth = (layer: Registered<ConfigError.ConfigError>): void =
 }
 
 const merged = <E>(layers: ReadonlyArray<Registered<E>>): Registered<E> =>
-  Layer.suspend(() => layers.reduce<Registered<E>>((all, layer) => Layer.merge(all, layer), Layer.empty))
+  Layer.suspend(() => Layer.mergeAll(Layer.empty, ...layers))
 
 /**
  * Every registered service, merged when the layer is built (after every import has run).
