@@ -127,9 +127,13 @@ export const make = (options: Options): Effect.Effect<ClerkClientService, never,
             Effect.mapError((error) => transportError(operation, error)),
             Effect.flatMap((response) => {
               status = response.status
-              return Response.read(operation, operation.success, response)
+              return Effect.map(Response.readBody(operation, response), (body) => [response, body] as const)
             }),
             Effect.timeoutFail({ duration: timeout, onTimeout: () => timeoutError(operation, timeout) }),
+            // The timeout bounds the exchange; the decoding comes after, on this fiber. The timeout runs its effect
+            // in a forked fiber whose result outlives it for a while, and a decoded page kept past a young-generation
+            // GC is copied into the old generation (in a 100,000-user stream, hundreds of MB).
+            Effect.flatMap(([response, body]) => Response.interpret(operation, operation.success, response, body)),
             Effect.tapError((error: ClerkError) =>
               Effect.logDebug(`clerk: ${operation.name} attempt ${attempts} failed: ${error._tag}`)
             )

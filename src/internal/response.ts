@@ -125,25 +125,29 @@ export const noContent: Operation.Success<void> = { _tag: "Void", decode: () => 
 /** A success read as text. */
 export const text: Operation.Success<string> = { _tag: "Text", decode: (_, __, body) => Effect.succeed(body) }
 
+/** The body of a response, as text. */
+export const readBody = (
+  operation: Operation.Any,
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<string, ClerkRequestError> =>
+  Effect.mapError(response.text, () =>
+    new ClerkRequestError({
+      operation: operation.name,
+      route: route(operation),
+      reason: "Transport",
+      description: "the connection failed while the response was read"
+    }))
+
 /**
- * Reads a response: the decoded success for a 2xx, the tagged error of its status otherwise.
+ * What a response's body means: the decoded success for a 2xx, the tagged error of its status otherwise.
  */
-export const read = <A>(
+export const interpret = <A>(
   operation: Operation.Any,
   success: Operation.Success<A>,
-  response: HttpClientResponse.HttpClientResponse
-): Effect.Effect<A, ClerkApiError | ClerkDecodeError | ClerkRequestError> =>
-  Effect.flatMap(
-    Effect.mapError(response.text, () =>
-      new ClerkRequestError({
-        operation: operation.name,
-        route: route(operation),
-        reason: "Transport",
-        description: "the connection failed while the response was read"
-      })),
-    (text): Effect.Effect<A, ClerkApiError | ClerkDecodeError> =>
-      response.status >= 200 && response.status < 300
-        ? success.decode(operation, response.status, text)
-        // The clock only matters for a 429's `Retry-After` date: read it on the error path alone.
-        : Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(apiError(operation, response, text, now)))
-  )
+  response: HttpClientResponse.HttpClientResponse,
+  body: string
+): Effect.Effect<A, ClerkApiError | ClerkDecodeError> =>
+  response.status >= 200 && response.status < 300
+    ? success.decode(operation, response.status, body)
+    // The clock only matters for a 429's `Retry-After` date: read it on the error path alone.
+    : Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(apiError(operation, response, body, now)))
