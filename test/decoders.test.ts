@@ -9,7 +9,7 @@ import * as Either from "effect/Either"
 import * as fc from "effect/FastCheck"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { describe, expect, it } from "vitest"
+import { afterEach, describe, expect, it } from "vitest"
 import * as Decoders from "../schemas/decoders/Models.js"
 import * as ResponseDecoders from "../schemas/decoders/Responses.js"
 import * as AllSchemas from "../schemas/index.js"
@@ -23,6 +23,11 @@ const RUNS = Number(process.env["DECODERS_RUNS"] ?? 100)
 // Small values (arrays of a few items) are enough for every branch, and keep the suite fast; a fixed seed
 // keeps it deterministic (`DECODERS_SEED` for another one).
 fc.configureGlobal({ baseSize: "xsmall", seed: Number(process.env["DECODERS_SEED"] ?? 20260512) })
+
+// The tests of this file run as one chain of promises, and a long run (`DECODERS_RUNS=1000`) takes minutes:
+// vitest's worker handles the answers to its RPC calls between macrotasks only, and fails the run after 60 s
+// without one ("Timeout calling onTaskUpdate"). One macrotask after each test lets it answer.
+afterEach(() => new Promise<void>((resolve) => setImmediate(resolve)))
 
 const isSchema = (u: unknown): u is Schema.Schema<unknown, unknown> => Schema.isSchema(u)
 
@@ -200,5 +205,52 @@ describe("realistic users", () => {
     expect(isFailure(result) && result.path).toStrictEqual(["email_addresses", 0, "verification", "status"])
     delete input.email_addresses
     expect(agree(Decoders.User, Models.User, input)).toBe(false)
+  })
+})
+
+/**
+ * Objects that `JSON.parse` does not make. A straight-line decoder tests an optional property with `in`,
+ * an own-property test only for a plain object: any other goes through the runtime's careful path, whose
+ * `in` is `hasOwnProperty`; a table asks `hasOwnProperty` itself. The Schema reads a required property
+ * inherited, and leaves an optional one out unless it is the object's own.
+ */
+describe("objects JSON.parse does not make", () => {
+  const inherited = (own: object, proto: object): unknown => Object.assign(Object.create(proto), own)
+  const exotic = <A, I>(name: string, decode: Decoder<A>, schema: Schema.Schema<A, I>, value: Record<string, unknown>) => {
+    it(`${name}: each property inherited instead of own`, () => {
+      for (const key of Object.keys(value)) {
+        const { [key]: moved, ...own } = value
+        agree(decode, schema, inherited(own, { [key]: moved }))
+      }
+    })
+    it(`${name}: a null prototype`, () => {
+      expect(agree(decode, schema, Object.assign(Object.create(null), value))).toBe(true)
+    })
+  }
+  exotic("EmailAddress (straight-line)", Decoders.EmailAddress, Models.EmailAddress, {
+    id: "idn_1",
+    object: "email_address",
+    email_address: "ada@example.com",
+    reserved: false,
+    verification: { object: "verification_otp", status: "verified", strategy: "email_code", attempts: 1, expire_at: 2 },
+    linked_to: [],
+    matches_sso_connection: false,
+    created_at: 1,
+    updated_at: 2
+  })
+  exotic("AllowlistIdentifier (table)", Decoders.AllowlistIdentifier, Models.AllowlistIdentifier, {
+    object: "allowlist_identifier",
+    id: "alid_1",
+    identifier: "ada@example.com",
+    created_at: 1
+  })
+
+  it("names the outer field of a failure found inside another struct's careful run", () => {
+    const user = JSON.parse(JSON.stringify(userJson({ id: "user_2abc", emailAddress: "ada@example.com" })))
+    user.email_addresses[0].verification.status = 7
+    const input = inherited(user, {})
+    expect(agree(Decoders.User, Models.User, input)).toBe(false)
+    const result = Decoders.User(input)
+    expect(isFailure(result) && result.path).toStrictEqual(["email_addresses", 0, "verification", "status"])
   })
 })

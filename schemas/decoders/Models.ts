@@ -7,149 +7,149 @@
 import * as D from "../../src/internal/decode.js"
 import type * as Models from "../Models.js"
 
-const $check1 = (v: unknown): D.DecodeResult<"cookies"> => v === "cookies" ? v : D.expected("\"cookies\"", v)
+const $decoder1 = (v: unknown): D.DecodeResult<string> => typeof v === "string" ? v : D.expected("string", v)
 
-const $check2 = (v: unknown): D.DecodeResult<"verification_admin"> => v === "verification_admin" ? v : D.expected("\"verification_admin\"", v)
+const $check1 = /*#__PURE__*/ D.literal("cookies")
 
-const $check3 = (v: unknown): D.DecodeResult<"verification_email_link"> => v === "verification_email_link" ? v : D.expected("\"verification_email_link\"", v)
+const $check2 = /*#__PURE__*/ D.literal("verification_admin")
 
-const $check4 = (v: unknown): D.DecodeResult<"verification_from_oauth"> => v === "verification_from_oauth" ? v : D.expected("\"verification_from_oauth\"", v)
+const $check3 = /*#__PURE__*/ D.literal("verification_email_link")
 
-const $check5 = (v: unknown): D.DecodeResult<"verification_otp"> => v === "verification_otp" ? v : D.expected("\"verification_otp\"", v)
+const $check4 = /*#__PURE__*/ D.literal("verification_from_oauth")
 
-const $check6 = (v: unknown): D.DecodeResult<"verification_saml"> => v === "verification_saml" ? v : D.expected("\"verification_saml\"", v)
+const $check5 = /*#__PURE__*/ D.literal("verification_otp")
 
-const $check7 = (v: unknown): D.DecodeResult<"verification_scim"> => v === "verification_scim" ? v : D.expected("\"verification_scim\"", v)
+const $check6 = /*#__PURE__*/ D.literal("verification_saml")
 
-const $check8 = (v: unknown): D.DecodeResult<"verification_ticket"> => v === "verification_ticket" ? v : D.expected("\"verification_ticket\"", v)
+const $check7 = /*#__PURE__*/ D.literal("verification_scim")
 
-const $check9 = (v: unknown): D.DecodeResult<"verification_oauth"> => v === "verification_oauth" ? v : D.expected("\"verification_oauth\"", v)
+const $check8 = /*#__PURE__*/ D.literal("verification_ticket")
 
-const $check10 = (v: unknown): D.DecodeResult<"verification_google_one_tap"> => v === "verification_google_one_tap" ? v : D.expected("\"verification_google_one_tap\"", v)
+const $check9 = /*#__PURE__*/ D.literal("verification_oauth")
 
-const $check11 = (v: unknown): D.DecodeResult<null> => v === null ? v : D.expected("null", v)
+const $check10 = /*#__PURE__*/ D.literal("verification_google_one_tap")
 
-const $check12 = (v: unknown): D.DecodeResult<"token"> => v === "token" ? v : D.expected("\"token\"", v)
+const $decoder2 = (v: unknown): D.DecodeResult<null> => v === null ? v : D.expected("null", v)
 
-const $check13 = (v: unknown): D.DecodeResult<"verification_web3"> => v === "verification_web3" ? v : D.expected("\"verification_web3\"", v)
+const $check11 = /*#__PURE__*/ D.literal("token")
+
+const $check12 = /*#__PURE__*/ D.literal("verification_web3")
 
 /** Decodes a `Models.ActorToken`. */
-export const ActorToken = /*#__PURE__*/ D.struct<Models.ActorToken>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  status: ["status", D.string],
-  userId: ["user_id", D.string],
-  actor: ["actor", D.metadata],
-  token: ["token", D.string, 1],
-  url: ["url", D.string, 1],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const ActorToken: D.Decoder<Models.ActorToken> = /*#__PURE__*/ D.table<Models.ActorToken>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["status", D.string],
+  ["user_id", D.string],
+  ["actor", D.metadata],
+  ["token", D.string, 1],
+  ["url", D.string, 1],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
 /** Decodes a `Models.AdjustCreditBalanceRequest`. */
-export const AdjustCreditBalanceRequest = /*#__PURE__*/ D.struct<Models.AdjustCreditBalanceRequest>(() => ({
-  amount: ["amount", D.number],
-  action: ["action", D.string],
-  currency: ["currency", D.string, 1],
-  idempotencyKey: ["idempotency_key", D.string],
-  note: ["note", D.string, 1]
-}))
+export const AdjustCreditBalanceRequest: D.Decoder<Models.AdjustCreditBalanceRequest> = /*#__PURE__*/ D.table<Models.AdjustCreditBalanceRequest>(() => [
+  ["amount", D.number],
+  ["action", D.string],
+  ["currency", D.string, 1],
+  ["idempotency_key", D.string],
+  ["note", D.string, 1]
+])
 
 /** Decodes a `Models.AgentTask`. */
-export const AgentTask = /*#__PURE__*/ D.struct<Models.AgentTask>(() => ({
-  object: ["object", D.string],
-  agentId: ["agent_id", D.string],
-  agentTaskId: ["agent_task_id", D.string],
-  taskId: ["task_id", D.string],
-  url: ["url", D.string, 1]
-}))
+export const AgentTask: D.Decoder<Models.AgentTask> = /*#__PURE__*/ D.table<Models.AgentTask>(() => [
+  ["object", D.string],
+  ["agent_id", D.string],
+  ["agent_task_id", D.string],
+  ["task_id", D.string],
+  ["url", D.string, 1]
+])
 
 /** Decodes a `Models.AllowlistIdentifier`. */
-export const AllowlistIdentifier = /*#__PURE__*/ D.struct<Models.AllowlistIdentifier>(() => ({
-  object: ["object", D.string, 1],
-  id: ["id", D.string, 1],
-  invitationId: ["invitation_id", D.string, 1],
-  identifier: ["identifier", D.string, 1],
-  identifierType: ["identifier_type", D.string, 1],
-  instanceId: ["instance_id", D.string, 1],
-  createdAt: ["created_at", D.number, 1],
-  updatedAt: ["updated_at", D.number, 1]
-}))
-
-const AllowlistIdentifierList$1 = (v: unknown) => D.array(v, AllowlistIdentifier)
+export const AllowlistIdentifier: D.Decoder<Models.AllowlistIdentifier> = /*#__PURE__*/ D.table<Models.AllowlistIdentifier>(() => [
+  ["object", D.string, 1],
+  ["id", D.string, 1],
+  ["invitation_id", D.string, 1],
+  ["identifier", D.string, 1],
+  ["identifier_type", D.string, 1],
+  ["instance_id", D.string, 1],
+  ["created_at", D.number, 1],
+  ["updated_at", D.number, 1]
+])
 
 /** Decodes a `Models.AllowlistIdentifierList`. */
-export const AllowlistIdentifierList = (i: unknown): D.DecodeResult<Models.AllowlistIdentifierList> => AllowlistIdentifierList$1(i)
+export const AllowlistIdentifierList: D.Decoder<Models.AllowlistIdentifierList> = (v) => D.array(v, AllowlistIdentifier)
 
 /** Decodes a `Models.ApplyCommerceDiscountRequest`. */
-export const ApplyCommerceDiscountRequest = /*#__PURE__*/ D.struct<Models.ApplyCommerceDiscountRequest>(() => ({
-  discountId: ["discount_id", D.string]
-}))
+export const ApplyCommerceDiscountRequest: D.Decoder<Models.ApplyCommerceDiscountRequest> = /*#__PURE__*/ D.table<Models.ApplyCommerceDiscountRequest>(() => [
+  ["discount_id", D.string]
+])
 
 /** Decodes a `Models.CommerceMoneyResponse`. */
-export const CommerceMoneyResponse = /*#__PURE__*/ D.struct<Models.CommerceMoneyResponse>(() => ({
-  amount: ["amount", D.number],
-  amountFormatted: ["amount_formatted", D.string],
-  currency: ["currency", D.string],
-  currencySymbol: ["currency_symbol", D.string]
-}))
+export const CommerceMoneyResponse: D.Decoder<Models.CommerceMoneyResponse> = /*#__PURE__*/ D.table<Models.CommerceMoneyResponse>(() => [
+  ["amount", D.number],
+  ["amount_formatted", D.string],
+  ["currency", D.string],
+  ["currency_symbol", D.string]
+])
 
 /** Decodes a `Models.BillingProrationDiscountDetail`. */
-export const BillingProrationDiscountDetail = /*#__PURE__*/ D.struct<Models.BillingProrationDiscountDetail>(() => ({
-  amount: ["amount", CommerceMoneyResponse],
-  cycleDaysPassed: ["cycle_days_passed", D.number],
-  cycleDaysTotal: ["cycle_days_total", D.number],
-  cyclePassedPercent: ["cycle_passed_percent", D.number]
-}))
+export const BillingProrationDiscountDetail: D.Decoder<Models.BillingProrationDiscountDetail> = /*#__PURE__*/ D.table<Models.BillingProrationDiscountDetail>(() => [
+  ["amount", CommerceMoneyResponse],
+  ["cycle_days_passed", D.number],
+  ["cycle_days_total", D.number],
+  ["cycle_passed_percent", D.number]
+])
 
 const BillingDiscountsResponse$1 = (v: unknown) => v === null ? v : BillingProrationDiscountDetail(v)
 
 /** Decodes a `Models.BillingDiscountsResponse`. */
-export const BillingDiscountsResponse = /*#__PURE__*/ D.struct<Models.BillingDiscountsResponse>(() => ({
-  proration: ["proration", BillingDiscountsResponse$1],
-  total: ["total", CommerceMoneyResponse]
-}))
+export const BillingDiscountsResponse: D.Decoder<Models.BillingDiscountsResponse> = /*#__PURE__*/ D.table<Models.BillingDiscountsResponse>(() => [
+  ["proration", BillingDiscountsResponse$1],
+  ["total", CommerceMoneyResponse]
+])
 
 /** Decodes a `Models.BillingPerUnitTotalTier`. */
-export const BillingPerUnitTotalTier = /*#__PURE__*/ D.struct<Models.BillingPerUnitTotalTier>(() => ({
-  quantity: ["quantity", D.numberOrNull, 1],
-  feePerBlock: ["fee_per_block", CommerceMoneyResponse],
-  total: ["total", CommerceMoneyResponse]
-}))
+export const BillingPerUnitTotalTier: D.Decoder<Models.BillingPerUnitTotalTier> = /*#__PURE__*/ D.table<Models.BillingPerUnitTotalTier>(() => [
+  ["quantity", D.numberOrNull, 1],
+  ["fee_per_block", CommerceMoneyResponse],
+  ["total", CommerceMoneyResponse]
+])
 
 const BillingPerUnitTotal$1 = (v: unknown) => D.array(v, BillingPerUnitTotalTier)
 
 /** Decodes a `Models.BillingPerUnitTotal`. */
-export const BillingPerUnitTotal = /*#__PURE__*/ D.struct<Models.BillingPerUnitTotal>(() => ({
-  name: ["name", D.string],
-  blockSize: ["block_size", D.number],
-  tiers: ["tiers", BillingPerUnitTotal$1]
-}))
+export const BillingPerUnitTotal: D.Decoder<Models.BillingPerUnitTotal> = /*#__PURE__*/ D.table<Models.BillingPerUnitTotal>(() => [
+  ["name", D.string],
+  ["block_size", D.number],
+  ["tiers", BillingPerUnitTotal$1]
+])
 
 /** Decodes a `Models.CommercePayerCreditResponse`. */
-export const CommercePayerCreditResponse = /*#__PURE__*/ D.struct<Models.CommercePayerCreditResponse>(() => ({
-  remainingBalance: ["remaining_balance", CommerceMoneyResponse],
-  appliedAmount: ["applied_amount", CommerceMoneyResponse]
-}))
+export const CommercePayerCreditResponse: D.Decoder<Models.CommercePayerCreditResponse> = /*#__PURE__*/ D.table<Models.CommercePayerCreditResponse>(() => [
+  ["remaining_balance", CommerceMoneyResponse],
+  ["applied_amount", CommerceMoneyResponse]
+])
 
 /** Decodes a `Models.CommerceProrationCreditDetailResponse`. */
-export const CommerceProrationCreditDetailResponse = /*#__PURE__*/ D.struct<Models.CommerceProrationCreditDetailResponse>(() => ({
-  amount: ["amount", CommerceMoneyResponse],
-  cycleDaysRemaining: ["cycle_days_remaining", D.number],
-  cycleDaysTotal: ["cycle_days_total", D.number],
-  cycleRemainingPercent: ["cycle_remaining_percent", D.number]
-}))
+export const CommerceProrationCreditDetailResponse: D.Decoder<Models.CommerceProrationCreditDetailResponse> = /*#__PURE__*/ D.table<Models.CommerceProrationCreditDetailResponse>(() => [
+  ["amount", CommerceMoneyResponse],
+  ["cycle_days_remaining", D.number],
+  ["cycle_days_total", D.number],
+  ["cycle_remaining_percent", D.number]
+])
 
 const CommerceCreditsResponse$1 = (v: unknown) => v === null ? v : CommerceProrationCreditDetailResponse(v)
 
 const CommerceCreditsResponse$2 = (v: unknown) => v === null ? v : CommercePayerCreditResponse(v)
 
 /** Decodes a `Models.CommerceCreditsResponse`. */
-export const CommerceCreditsResponse = /*#__PURE__*/ D.struct<Models.CommerceCreditsResponse>(() => ({
-  proration: ["proration", CommerceCreditsResponse$1],
-  payer: ["payer", CommerceCreditsResponse$2],
-  total: ["total", CommerceMoneyResponse]
-}))
+export const CommerceCreditsResponse: D.Decoder<Models.CommerceCreditsResponse> = /*#__PURE__*/ D.table<Models.CommerceCreditsResponse>(() => [
+  ["proration", CommerceCreditsResponse$1],
+  ["payer", CommerceCreditsResponse$2],
+  ["total", CommerceMoneyResponse]
+])
 
 const BillingTotalsResponse$1 = (v: unknown) => D.array(v, BillingPerUnitTotal)
 
@@ -158,368 +158,364 @@ const BillingTotalsResponse$2 = (v: unknown) => v === null ? v : CommerceCredits
 const BillingTotalsResponse$3 = (v: unknown) => v === null ? v : BillingDiscountsResponse(v)
 
 /** Decodes a `Models.BillingTotalsResponse`. */
-export const BillingTotalsResponse = /*#__PURE__*/ D.struct<Models.BillingTotalsResponse>(() => ({
-  subtotal: ["subtotal", CommerceMoneyResponse],
-  baseFee: ["base_fee", CommerceMoneyResponse],
-  taxTotal: ["tax_total", CommerceMoneyResponse],
-  grandTotal: ["grand_total", CommerceMoneyResponse],
-  perUnitTotals: ["per_unit_totals", BillingTotalsResponse$1, 1],
-  credits: ["credits", BillingTotalsResponse$2, 1],
-  discounts: ["discounts", BillingTotalsResponse$3, 1]
-}))
+export const BillingTotalsResponse: D.Decoder<Models.BillingTotalsResponse> = /*#__PURE__*/ D.table<Models.BillingTotalsResponse>(() => [
+  ["subtotal", CommerceMoneyResponse],
+  ["base_fee", CommerceMoneyResponse],
+  ["tax_total", CommerceMoneyResponse],
+  ["grand_total", CommerceMoneyResponse],
+  ["per_unit_totals", BillingTotalsResponse$1, 1],
+  ["credits", BillingTotalsResponse$2, 1],
+  ["discounts", BillingTotalsResponse$3, 1]
+])
 
 /** Decodes a `Models.CommercePayerResponse`. */
-export const CommercePayerResponse = /*#__PURE__*/ D.struct<Models.CommercePayerResponse>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  instanceId: ["instance_id", D.string],
-  userId: ["user_id", D.stringOrNull, 1],
-  firstName: ["first_name", D.stringOrNull, 1],
-  lastName: ["last_name", D.stringOrNull, 1],
-  email: ["email", D.stringOrNull, 1],
-  organizationId: ["organization_id", D.stringOrNull, 1],
-  organizationName: ["organization_name", D.stringOrNull, 1],
-  imageUrl: ["image_url", D.string, 1],
-  creditsBalance: ["credits_balance", CommerceMoneyResponse, 1],
-  createdAt: ["created_at", D.number, 1],
-  updatedAt: ["updated_at", D.number, 1]
-}))
+export const CommercePayerResponse: D.Decoder<Models.CommercePayerResponse> = /*#__PURE__*/ D.table<Models.CommercePayerResponse>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["instance_id", D.string],
+  ["user_id", D.stringOrNull, 1],
+  ["first_name", D.stringOrNull, 1],
+  ["last_name", D.stringOrNull, 1],
+  ["email", D.stringOrNull, 1],
+  ["organization_id", D.stringOrNull, 1],
+  ["organization_name", D.stringOrNull, 1],
+  ["image_url", D.string, 1],
+  ["credits_balance", CommerceMoneyResponse, 1],
+  ["created_at", D.number, 1],
+  ["updated_at", D.number, 1]
+])
 
 /** Decodes a `Models.CommercePaymentMethodResponse`. */
-export const CommercePaymentMethodResponse = /*#__PURE__*/ D.struct<Models.CommercePaymentMethodResponse>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  payerId: ["payer_id", D.string],
-  paymentType: ["payment_type", D.string],
-  isDefault: ["is_default", D.boolean, 1],
-  gateway: ["gateway", D.string],
-  gatewayExternalId: ["gateway_external_id", D.string],
-  gatewayExternalAccountId: ["gateway_external_account_id", D.stringOrNull],
-  last4: ["last4", D.stringOrNull],
-  status: ["status", D.string],
-  walletType: ["wallet_type", D.stringOrNull, 1],
-  cardType: ["card_type", D.stringOrNull],
-  expiryYear: ["expiry_year", D.numberOrNull, 1],
-  expiryMonth: ["expiry_month", D.numberOrNull, 1],
-  createdAt: ["created_at", D.number, 1],
-  updatedAt: ["updated_at", D.number, 1],
-  isRemovable: ["is_removable", D.boolean, 1]
-}))
+export const CommercePaymentMethodResponse: D.Decoder<Models.CommercePaymentMethodResponse> = /*#__PURE__*/ D.table<Models.CommercePaymentMethodResponse>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["payer_id", D.string],
+  ["payment_type", D.string],
+  ["is_default", D.boolean, 1],
+  ["gateway", D.string],
+  ["gateway_external_id", D.string],
+  ["gateway_external_account_id", D.stringOrNull],
+  ["last4", D.stringOrNull],
+  ["status", D.string],
+  ["wallet_type", D.stringOrNull, 1],
+  ["card_type", D.stringOrNull],
+  ["expiry_year", D.numberOrNull, 1],
+  ["expiry_month", D.numberOrNull, 1],
+  ["created_at", D.number, 1],
+  ["updated_at", D.number, 1],
+  ["is_removable", D.boolean, 1]
+])
 
 const BillingPaymentAttempt$1 = (v: unknown) => v === null ? v : BillingTotalsResponse(v)
 
 /** Decodes a `Models.BillingPaymentAttempt`. */
-export const BillingPaymentAttempt = /*#__PURE__*/ D.struct<Models.BillingPaymentAttempt>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  paymentId: ["payment_id", D.string],
-  instanceId: ["instance_id", D.string],
-  chargeType: ["charge_type", D.string],
-  payeeId: ["payee_id", D.string],
-  payee: ["payee", D.metadata],
-  payerId: ["payer_id", D.string],
-  payer: ["payer", CommercePayerResponse],
-  subscriptionItemId: ["subscription_item_id", D.string, 1],
-  subscriptionItem: ["subscription_item", D.metadata, 1],
-  amount: ["amount", CommerceMoneyResponse],
-  totals: ["totals", BillingPaymentAttempt$1, 1],
-  paymentMethodId: ["payment_method_id", D.string],
-  paymentMethod: ["payment_method", CommercePaymentMethodResponse],
-  statementId: ["statement_id", D.string],
-  gatewayExternalId: ["gateway_external_id", D.stringOrNull],
-  gatewayExternalUrl: ["gateway_external_url", D.stringOrNull],
-  status: ["status", D.string],
-  paidAt: ["paid_at", D.numberOrNull],
-  failedAt: ["failed_at", D.numberOrNull],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const BillingPaymentAttempt: D.Decoder<Models.BillingPaymentAttempt> = /*#__PURE__*/ D.table<Models.BillingPaymentAttempt>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["payment_id", D.string],
+  ["instance_id", D.string],
+  ["charge_type", D.string],
+  ["payee_id", D.string],
+  ["payee", D.metadata],
+  ["payer_id", D.string],
+  ["payer", CommercePayerResponse],
+  ["subscription_item_id", D.string, 1],
+  ["subscription_item", D.metadata, 1],
+  ["amount", CommerceMoneyResponse],
+  ["totals", BillingPaymentAttempt$1, 1],
+  ["payment_method_id", D.string],
+  ["payment_method", CommercePaymentMethodResponse],
+  ["statement_id", D.string],
+  ["gateway_external_id", D.stringOrNull],
+  ["gateway_external_url", D.stringOrNull],
+  ["status", D.string],
+  ["paid_at", D.numberOrNull],
+  ["failed_at", D.numberOrNull],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
 const BillingPriceResponse$1 = (v: unknown) => v === null ? v : CommerceMoneyResponse(v)
 
 const BillingPriceResponse$2 = (v: unknown) => v === null ? v : CommerceMoneyResponse(v)
 
 /** Decodes a `Models.BillingPriceResponse`. */
-export const BillingPriceResponse = /*#__PURE__*/ D.struct<Models.BillingPriceResponse>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  planId: ["plan_id", D.string],
-  instanceId: ["instance_id", D.string],
-  currency: ["currency", D.string],
-  currencySymbol: ["currency_symbol", D.string],
-  amount: ["amount", D.number],
-  annualMonthlyAmount: ["annual_monthly_amount", D.number],
-  fee: ["fee", BillingPriceResponse$1],
-  annualMonthlyFee: ["annual_monthly_fee", BillingPriceResponse$2],
-  description: ["description", D.stringOrNull, 1],
-  isDefault: ["is_default", D.boolean],
-  createdAt: ["created_at", D.number],
-  supportedBillingPeriods: ["supported_billing_periods", D.string]
-}))
+export const BillingPriceResponse: D.Decoder<Models.BillingPriceResponse> = /*#__PURE__*/ D.table<Models.BillingPriceResponse>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["plan_id", D.string],
+  ["instance_id", D.string],
+  ["currency", D.string],
+  ["currency_symbol", D.string],
+  ["amount", D.number],
+  ["annual_monthly_amount", D.number],
+  ["fee", BillingPriceResponse$1],
+  ["annual_monthly_fee", BillingPriceResponse$2],
+  ["description", D.stringOrNull, 1],
+  ["is_default", D.boolean],
+  ["created_at", D.number],
+  ["supported_billing_periods", D.string]
+])
 
-const BillingStatement$1 = /*#__PURE__*/ D.struct<Models.BillingStatement["totals"]>(() => ({
-  grandTotal: ["grand_total", CommerceMoneyResponse],
-  subtotal: ["subtotal", CommerceMoneyResponse],
-  baseFee: ["base_fee", CommerceMoneyResponse],
-  taxTotal: ["tax_total", CommerceMoneyResponse]
-}))
+const BillingStatement$1 = /*#__PURE__*/ D.table<Models.BillingStatement["totals"]>(() => [
+  ["grand_total", CommerceMoneyResponse],
+  ["subtotal", CommerceMoneyResponse],
+  ["base_fee", CommerceMoneyResponse],
+  ["tax_total", CommerceMoneyResponse]
+])
 
 const BillingStatement$2 = (v: unknown) => D.array(v, BillingPaymentAttempt)
 
-const BillingStatement$3 = /*#__PURE__*/ D.struct<Models.BillingStatement["groups"][number]>(() => ({
-  object: ["object", D.string],
-  timestamp: ["timestamp", D.number],
-  items: ["items", BillingStatement$2]
-}))
+const BillingStatement$3 = /*#__PURE__*/ D.table<Models.BillingStatement["groups"][number]>(() => [
+  ["object", D.string],
+  ["timestamp", D.number],
+  ["items", BillingStatement$2]
+])
 
 const BillingStatement$4 = (v: unknown) => D.array(v, BillingStatement$3)
 
 /** Decodes a `Models.BillingStatement`. */
-export const BillingStatement = /*#__PURE__*/ D.struct<Models.BillingStatement>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  instanceId: ["instance_id", D.string],
-  timestamp: ["timestamp", D.number],
-  payer: ["payer", CommercePayerResponse],
-  status: ["status", D.string],
-  totals: ["totals", BillingStatement$1],
-  groups: ["groups", BillingStatement$4]
-}))
+export const BillingStatement: D.Decoder<Models.BillingStatement> = /*#__PURE__*/ D.table<Models.BillingStatement>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["instance_id", D.string],
+  ["timestamp", D.number],
+  ["payer", CommercePayerResponse],
+  ["status", D.string],
+  ["totals", BillingStatement$1],
+  ["groups", BillingStatement$4]
+])
 
 /** Decodes a `Models.BlocklistIdentifier`. */
-export const BlocklistIdentifier = /*#__PURE__*/ D.struct<Models.BlocklistIdentifier>(() => ({
-  object: ["object", D.string, 1],
-  id: ["id", D.string, 1],
-  identifier: ["identifier", D.string, 1],
-  identifierType: ["identifier_type", D.string, 1],
-  instanceId: ["instance_id", D.string, 1],
-  createdAt: ["created_at", D.number, 1],
-  updatedAt: ["updated_at", D.number, 1]
-}))
+export const BlocklistIdentifier: D.Decoder<Models.BlocklistIdentifier> = /*#__PURE__*/ D.table<Models.BlocklistIdentifier>(() => [
+  ["object", D.string, 1],
+  ["id", D.string, 1],
+  ["identifier", D.string, 1],
+  ["identifier_type", D.string, 1],
+  ["instance_id", D.string, 1],
+  ["created_at", D.number, 1],
+  ["updated_at", D.number, 1]
+])
 
 const BlocklistIdentifiersResponse$1 = (v: unknown) => D.array(v, BlocklistIdentifier)
 
 /** Decodes a `Models.BlocklistIdentifiersResponse`. */
-export const BlocklistIdentifiersResponse = /*#__PURE__*/ D.struct<Models.BlocklistIdentifiersResponse>(() => ({
-  data: ["data", BlocklistIdentifiersResponse$1],
-  totalCount: ["total_count", D.number]
-}))
+export const BlocklistIdentifiersResponse: D.Decoder<Models.BlocklistIdentifiersResponse> = /*#__PURE__*/ D.table<Models.BlocklistIdentifiersResponse>(() => [
+  ["data", BlocklistIdentifiersResponse$1],
+  ["total_count", D.number]
+])
 
 /** Decodes a `Models.CNameTarget`. */
-export const CNameTarget = /*#__PURE__*/ D.struct<Models.CNameTarget>(() => ({
-  host: ["host", D.string],
-  value: ["value", D.string],
-  required: ["required", D.boolean]
-}))
+export const CNameTarget: D.Decoder<Models.CNameTarget> = /*#__PURE__*/ D.table<Models.CNameTarget>(() => [
+  ["host", D.string],
+  ["value", D.string],
+  ["required", D.boolean]
+])
 
 /** Decodes a `Models.ClerkErrorEntry`. */
-export const ClerkErrorEntry = /*#__PURE__*/ D.struct<Models.ClerkErrorEntry>(() => ({
-  message: ["message", D.string],
-  longMessage: ["long_message", D.string],
-  code: ["code", D.string],
-  meta: ["meta", D.metadata, 1]
-}))
+export const ClerkErrorEntry: D.Decoder<Models.ClerkErrorEntry> = /*#__PURE__*/ D.draft<Models.ClerkErrorEntry>((i, o) => {
+  o.message = D.string(i.message)
+  o.longMessage = D.string(i.long_message)
+  o.code = D.string(i.code)
+  if ("meta" in i) o.meta = D.decode(D.metadata, i.meta, 1)
+})
 
 const ClerkErrors$1 = (v: unknown) => D.array(v, ClerkErrorEntry)
 
 /** Decodes a `Models.ClerkErrors`. */
-export const ClerkErrors = /*#__PURE__*/ D.struct<Models.ClerkErrors>(() => ({
-  errors: ["errors", ClerkErrors$1],
-  meta: ["meta", D.metadata, 1],
-  clerkTraceId: ["clerk_trace_id", D.string, 1]
-}))
+export const ClerkErrors: D.Decoder<Models.ClerkErrors> = /*#__PURE__*/ D.table<Models.ClerkErrors>(() => [
+  ["errors", ClerkErrors$1],
+  ["meta", D.metadata, 1],
+  ["clerk_trace_id", D.string, 1]
+])
 
-const SessionActivityResponse$1 = /*#__PURE__*/ D.struct<Exclude<Models.SessionActivityResponse, null | undefined>>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  deviceType: ["device_type", D.string, 1],
-  isMobile: ["is_mobile", D.boolean],
-  browserName: ["browser_name", D.string, 1],
-  browserVersion: ["browser_version", D.string, 1],
-  ipAddress: ["ip_address", D.string, 1],
-  city: ["city", D.string, 1],
-  country: ["country", D.string, 1]
-}))
-
-const SessionActivityResponse$2 = (v: unknown) => v === null ? v : SessionActivityResponse$1(v)
+const SessionActivityResponse$1 = /*#__PURE__*/ D.table<Exclude<Models.SessionActivityResponse, null | undefined>>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["device_type", D.string, 1],
+  ["is_mobile", D.boolean],
+  ["browser_name", D.string, 1],
+  ["browser_version", D.string, 1],
+  ["ip_address", D.string, 1],
+  ["city", D.string, 1],
+  ["country", D.string, 1]
+])
 
 /** Decodes a `Models.SessionActivityResponse`. */
-export const SessionActivityResponse = (i: unknown): D.DecodeResult<Models.SessionActivityResponse> => SessionActivityResponse$2(i)
+export const SessionActivityResponse: D.Decoder<Models.SessionActivityResponse> = (v) => v === null ? v : SessionActivityResponse$1(v)
 
 /** Decodes a `Models.SessionTask`. */
-export const SessionTask = /*#__PURE__*/ D.struct<Models.SessionTask>(() => ({
-  key: ["key", D.string]
-}))
+export const SessionTask: D.Decoder<Models.SessionTask> = /*#__PURE__*/ D.table<Models.SessionTask>(() => [
+  ["key", D.string]
+])
 
-const Session$1 = (v: unknown) => v === null ? v : D.metadata(v)
+const Session$1 = (v: unknown) => D.array(v, SessionTask)
 
-const Session$2 = (v: unknown) => D.array(v, SessionTask)
+const Session$2 = (v: unknown) => v === null ? v : D.metadata(v)
 
-const Session$3 = (v: unknown) => v === null ? v : Session$2(v)
+const Session$3 = (v: unknown) => v === null ? v : Session$1(v)
 
 /** Decodes a `Models.Session`. */
-export const Session = /*#__PURE__*/ D.struct<Models.Session>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  userId: ["user_id", D.string],
-  clientId: ["client_id", D.string],
-  actor: ["actor", Session$1, 1],
-  status: ["status", D.string],
-  lastActiveOrganizationId: ["last_active_organization_id", D.stringOrNull, 1],
-  lastActiveAt: ["last_active_at", D.number],
-  latestActivity: ["latest_activity", SessionActivityResponse, 1],
-  expireAt: ["expire_at", D.number],
-  abandonAt: ["abandon_at", D.number],
-  updatedAt: ["updated_at", D.number],
-  createdAt: ["created_at", D.number],
-  tasks: ["tasks", Session$3, 1]
-}))
+export const Session: D.Decoder<Models.Session> = /*#__PURE__*/ D.table<Models.Session>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["user_id", D.string],
+  ["client_id", D.string],
+  ["actor", Session$2, 1],
+  ["status", D.string],
+  ["last_active_organization_id", D.stringOrNull, 1],
+  ["last_active_at", D.number],
+  ["latest_activity", SessionActivityResponse, 1],
+  ["expire_at", D.number],
+  ["abandon_at", D.number],
+  ["updated_at", D.number],
+  ["created_at", D.number],
+  ["tasks", Session$3, 1]
+])
 
-const Client$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const Client$1 = (v: unknown) => D.array(v, $decoder1)
 
 const Client$2 = (v: unknown) => D.array(v, Session)
 
 /** Decodes a `Models.Client`. */
-export const Client = /*#__PURE__*/ D.struct<Models.Client>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  sessionIds: ["session_ids", Client$1],
-  sessions: ["sessions", Client$2],
-  signInId: ["sign_in_id", D.stringOrNull],
-  signUpId: ["sign_up_id", D.stringOrNull],
-  lastActiveSessionId: ["last_active_session_id", D.stringOrNull],
-  lastAuthenticationStrategy: ["last_authentication_strategy", D.stringOrNull],
-  updatedAt: ["updated_at", D.number],
-  createdAt: ["created_at", D.number]
-}))
-
-const ClientList$1 = (v: unknown) => D.array(v, Client)
+export const Client: D.Decoder<Models.Client> = /*#__PURE__*/ D.table<Models.Client>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["session_ids", Client$1],
+  ["sessions", Client$2],
+  ["sign_in_id", D.stringOrNull],
+  ["sign_up_id", D.stringOrNull],
+  ["last_active_session_id", D.stringOrNull],
+  ["last_authentication_strategy", D.stringOrNull],
+  ["updated_at", D.number],
+  ["created_at", D.number]
+])
 
 /** Decodes a `Models.ClientList`. */
-export const ClientList = (i: unknown): D.DecodeResult<Models.ClientList> => ClientList$1(i)
+export const ClientList: D.Decoder<Models.ClientList> = (v) => D.array(v, Client)
 
 const CommerceCreditBalanceResponse$1 = (v: unknown) => v === null ? v : CommerceMoneyResponse(v)
 
 /** Decodes a `Models.CommerceCreditBalanceResponse`. */
-export const CommerceCreditBalanceResponse = /*#__PURE__*/ D.struct<Models.CommerceCreditBalanceResponse>(() => ({
-  object: ["object", D.string],
-  balance: ["balance", CommerceCreditBalanceResponse$1]
-}))
+export const CommerceCreditBalanceResponse: D.Decoder<Models.CommerceCreditBalanceResponse> = /*#__PURE__*/ D.table<Models.CommerceCreditBalanceResponse>(() => [
+  ["object", D.string],
+  ["balance", CommerceCreditBalanceResponse$1]
+])
 
 /** Decodes a `Models.CommerceCreditLedgerResponse`. */
-export const CommerceCreditLedgerResponse = /*#__PURE__*/ D.struct<Models.CommerceCreditLedgerResponse>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  payerId: ["payer_id", D.string],
-  amount: ["amount", CommerceMoneyResponse],
-  sourceType: ["source_type", D.string],
-  sourceId: ["source_id", D.string],
-  note: ["note", D.stringOrNull, 1],
-  createdAt: ["created_at", D.string]
-}))
+export const CommerceCreditLedgerResponse: D.Decoder<Models.CommerceCreditLedgerResponse> = /*#__PURE__*/ D.table<Models.CommerceCreditLedgerResponse>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["payer_id", D.string],
+  ["amount", CommerceMoneyResponse],
+  ["source_type", D.string],
+  ["source_id", D.string],
+  ["note", D.stringOrNull, 1],
+  ["created_at", D.string]
+])
 
 const CommerceDiscountRedemptionResponse$1 = (v: unknown) => v === null ? v : CommerceMoneyResponse(v)
 
 const CommerceDiscountRedemptionResponse$2 = (v: unknown) => v === null ? v : CommerceMoneyResponse(v)
 
 /** Decodes a `Models.CommerceDiscountRedemptionResponse`. */
-export const CommerceDiscountRedemptionResponse = /*#__PURE__*/ D.struct<Models.CommerceDiscountRedemptionResponse>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  subscriptionItemId: ["subscription_item_id", D.string],
-  discountId: ["discount_id", D.string],
-  name: ["name", D.string, 1],
-  source: ["source", D.string],
-  promoCode: ["promo_code", D.string, 1],
-  effect: ["effect", D.string, 1],
-  percentOff: ["percent_off", D.numberOrNull, 1],
-  amountOff: ["amount_off", CommerceDiscountRedemptionResponse$1, 1],
-  amount: ["amount", CommerceDiscountRedemptionResponse$2, 1],
-  cyclesRemaining: ["cycles_remaining", D.numberOrNull],
-  cyclesApplied: ["cycles_applied", D.number],
-  status: ["status", D.string, 1],
-  redeemedAt: ["redeemed_at", D.number],
-  redeemedBy: ["redeemed_by", D.stringOrNull]
-}))
+export const CommerceDiscountRedemptionResponse: D.Decoder<Models.CommerceDiscountRedemptionResponse> = /*#__PURE__*/ D.table<Models.CommerceDiscountRedemptionResponse>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["subscription_item_id", D.string],
+  ["discount_id", D.string],
+  ["name", D.string, 1],
+  ["source", D.string],
+  ["promo_code", D.string, 1],
+  ["effect", D.string, 1],
+  ["percent_off", D.numberOrNull, 1],
+  ["amount_off", CommerceDiscountRedemptionResponse$1, 1],
+  ["amount", CommerceDiscountRedemptionResponse$2, 1],
+  ["cycles_remaining", D.numberOrNull],
+  ["cycles_applied", D.number],
+  ["status", D.string, 1],
+  ["redeemed_at", D.number],
+  ["redeemed_by", D.stringOrNull]
+])
 
 /** Decodes a `Models.CommerceProrationDiscountResponse`. */
-export const CommerceProrationDiscountResponse = /*#__PURE__*/ D.struct<Models.CommerceProrationDiscountResponse>(() => ({
-  amount: ["amount", CommerceMoneyResponse],
-  cycleDaysPassed: ["cycle_days_passed", D.number],
-  cycleDaysTotal: ["cycle_days_total", D.number],
-  cyclePassedPercent: ["cycle_passed_percent", D.number]
-}))
+export const CommerceProrationDiscountResponse: D.Decoder<Models.CommerceProrationDiscountResponse> = /*#__PURE__*/ D.table<Models.CommerceProrationDiscountResponse>(() => [
+  ["amount", CommerceMoneyResponse],
+  ["cycle_days_passed", D.number],
+  ["cycle_days_total", D.number],
+  ["cycle_passed_percent", D.number]
+])
 
 const CommerceDiscountsResponse$1 = (v: unknown) => v === null ? v : CommerceProrationDiscountResponse(v)
 
 /** Decodes a `Models.CommerceDiscountsResponse`. */
-export const CommerceDiscountsResponse = /*#__PURE__*/ D.struct<Models.CommerceDiscountsResponse>(() => ({
-  proration: ["proration", CommerceDiscountsResponse$1],
-  total: ["total", CommerceMoneyResponse]
-}))
+export const CommerceDiscountsResponse: D.Decoder<Models.CommerceDiscountsResponse> = /*#__PURE__*/ D.table<Models.CommerceDiscountsResponse>(() => [
+  ["proration", CommerceDiscountsResponse$1],
+  ["total", CommerceMoneyResponse]
+])
 
 /** Decodes a `Models.CommercePaymentSourceResponse`. */
-export const CommercePaymentSourceResponse = /*#__PURE__*/ D.struct<Models.CommercePaymentSourceResponse>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  payerId: ["payer_id", D.string],
-  paymentMethod: ["payment_method", D.string],
-  isDefault: ["is_default", D.booleanOrNull, 1],
-  gateway: ["gateway", D.string],
-  gatewayExternalId: ["gateway_external_id", D.string],
-  gatewayExternalAccountId: ["gateway_external_account_id", D.stringOrNull, 1],
-  last4: ["last4", D.string],
-  status: ["status", D.string],
-  walletType: ["wallet_type", D.string],
-  cardType: ["card_type", D.string],
-  expiryYear: ["expiry_year", D.number, 1],
-  expiryMonth: ["expiry_month", D.number, 1],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number],
-  isRemovable: ["is_removable", D.booleanOrNull, 1]
-}))
+export const CommercePaymentSourceResponse: D.Decoder<Models.CommercePaymentSourceResponse> = /*#__PURE__*/ D.table<Models.CommercePaymentSourceResponse>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["payer_id", D.string],
+  ["payment_method", D.string],
+  ["is_default", D.booleanOrNull, 1],
+  ["gateway", D.string],
+  ["gateway_external_id", D.string],
+  ["gateway_external_account_id", D.stringOrNull, 1],
+  ["last4", D.string],
+  ["status", D.string],
+  ["wallet_type", D.string],
+  ["card_type", D.string],
+  ["expiry_year", D.number, 1],
+  ["expiry_month", D.number, 1],
+  ["created_at", D.number],
+  ["updated_at", D.number],
+  ["is_removable", D.booleanOrNull, 1]
+])
 
 /** Decodes a `Models.CommercePerUnitTotalTier`. */
-export const CommercePerUnitTotalTier = /*#__PURE__*/ D.struct<Models.CommercePerUnitTotalTier>(() => ({
-  quantity: ["quantity", D.numberOrNull, 1],
-  feePerBlock: ["fee_per_block", CommerceMoneyResponse],
-  total: ["total", CommerceMoneyResponse]
-}))
+export const CommercePerUnitTotalTier: D.Decoder<Models.CommercePerUnitTotalTier> = /*#__PURE__*/ D.table<Models.CommercePerUnitTotalTier>(() => [
+  ["quantity", D.numberOrNull, 1],
+  ["fee_per_block", CommerceMoneyResponse],
+  ["total", CommerceMoneyResponse]
+])
 
 const CommercePerUnitTotal$1 = (v: unknown) => D.array(v, CommercePerUnitTotalTier)
 
 /** Decodes a `Models.CommercePerUnitTotal`. */
-export const CommercePerUnitTotal = /*#__PURE__*/ D.struct<Models.CommercePerUnitTotal>(() => ({
-  name: ["name", D.string],
-  blockSize: ["block_size", D.number],
-  tiers: ["tiers", CommercePerUnitTotal$1]
-}))
+export const CommercePerUnitTotal: D.Decoder<Models.CommercePerUnitTotal> = /*#__PURE__*/ D.table<Models.CommercePerUnitTotal>(() => [
+  ["name", D.string],
+  ["block_size", D.number],
+  ["tiers", CommercePerUnitTotal$1]
+])
 
 /** Decodes a `Models.CommercePlanUnitPriceTier`. */
-export const CommercePlanUnitPriceTier = /*#__PURE__*/ D.struct<Models.CommercePlanUnitPriceTier>(() => ({
-  startsAtBlock: ["starts_at_block", D.number],
-  endsAfterBlock: ["ends_after_block", D.numberOrNull, 1],
-  feePerBlock: ["fee_per_block", CommerceMoneyResponse]
-}))
+export const CommercePlanUnitPriceTier: D.Decoder<Models.CommercePlanUnitPriceTier> = /*#__PURE__*/ D.table<Models.CommercePlanUnitPriceTier>(() => [
+  ["starts_at_block", D.number],
+  ["ends_after_block", D.numberOrNull, 1],
+  ["fee_per_block", CommerceMoneyResponse]
+])
 
 const CommercePlanUnitPrice$1 = (v: unknown) => D.array(v, CommercePlanUnitPriceTier)
 
 /** Decodes a `Models.CommercePlanUnitPrice`. */
-export const CommercePlanUnitPrice = /*#__PURE__*/ D.struct<Models.CommercePlanUnitPrice>(() => ({
-  name: ["name", D.string],
-  blockSize: ["block_size", D.number],
-  tiers: ["tiers", CommercePlanUnitPrice$1]
-}))
+export const CommercePlanUnitPrice: D.Decoder<Models.CommercePlanUnitPrice> = /*#__PURE__*/ D.table<Models.CommercePlanUnitPrice>(() => [
+  ["name", D.string],
+  ["block_size", D.number],
+  ["tiers", CommercePlanUnitPrice$1]
+])
 
 /** Decodes a `Models.FeatureResponse`. */
-export const FeatureResponse = /*#__PURE__*/ D.struct<Models.FeatureResponse>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  name: ["name", D.string],
-  description: ["description", D.stringOrNull],
-  slug: ["slug", D.string],
-  avatarUrl: ["avatar_url", D.stringOrNull]
-}))
+export const FeatureResponse: D.Decoder<Models.FeatureResponse> = /*#__PURE__*/ D.table<Models.FeatureResponse>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["name", D.string],
+  ["description", D.stringOrNull],
+  ["slug", D.string],
+  ["avatar_url", D.stringOrNull]
+])
 
 const CommercePlan$1 = (v: unknown) => v === null ? v : CommerceMoneyResponse(v)
 
@@ -532,37 +528,37 @@ const CommercePlan$4 = (v: unknown) => D.array(v, FeatureResponse)
 const CommercePlan$5 = (v: unknown) => D.array(v, CommercePlanUnitPrice)
 
 /** Decodes a `Models.CommercePlan`. */
-export const CommercePlan = /*#__PURE__*/ D.struct<Models.CommercePlan>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  name: ["name", D.string],
-  fee: ["fee", CommercePlan$1],
-  annualMonthlyFee: ["annual_monthly_fee", CommercePlan$2],
-  annualFee: ["annual_fee", CommercePlan$3],
-  description: ["description", D.stringOrNull],
-  productId: ["product_id", D.string],
-  isDefault: ["is_default", D.boolean],
-  isRecurring: ["is_recurring", D.boolean],
-  publiclyVisible: ["publicly_visible", D.boolean],
-  hasBaseFee: ["has_base_fee", D.boolean],
-  forPayerType: ["for_payer_type", D.string],
-  slug: ["slug", D.string],
-  avatarUrl: ["avatar_url", D.stringOrNull],
-  features: ["features", CommercePlan$4, 1],
-  freeTrialEnabled: ["free_trial_enabled", D.boolean],
-  freeTrialDays: ["free_trial_days", D.numberOrNull],
-  unitPrices: ["unit_prices", CommercePlan$5, 1]
-}))
+export const CommercePlan: D.Decoder<Models.CommercePlan> = /*#__PURE__*/ D.table<Models.CommercePlan>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["name", D.string],
+  ["fee", CommercePlan$1],
+  ["annual_monthly_fee", CommercePlan$2],
+  ["annual_fee", CommercePlan$3],
+  ["description", D.stringOrNull],
+  ["product_id", D.string],
+  ["is_default", D.boolean],
+  ["is_recurring", D.boolean],
+  ["publicly_visible", D.boolean],
+  ["has_base_fee", D.boolean],
+  ["for_payer_type", D.string],
+  ["slug", D.string],
+  ["avatar_url", D.stringOrNull],
+  ["features", CommercePlan$4, 1],
+  ["free_trial_enabled", D.boolean],
+  ["free_trial_days", D.numberOrNull],
+  ["unit_prices", CommercePlan$5, 1]
+])
 
 /** Decodes a `Models.CommercePlanFeature`. */
-export const CommercePlanFeature = /*#__PURE__*/ D.struct<Models.CommercePlanFeature>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  name: ["name", D.string],
-  description: ["description", D.string],
-  slug: ["slug", D.string],
-  avatarUrl: ["avatar_url", D.string]
-}))
+export const CommercePlanFeature: D.Decoder<Models.CommercePlanFeature> = /*#__PURE__*/ D.table<Models.CommercePlanFeature>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["name", D.string],
+  ["description", D.string],
+  ["slug", D.string],
+  ["avatar_url", D.string]
+])
 
 const CommercePlanWithAmounts$1 = (v: unknown) => v === null ? v : CommerceMoneyResponse(v)
 
@@ -570,65 +566,65 @@ const CommercePlanWithAmounts$2 = (v: unknown) => v === null ? v : CommerceMoney
 
 const CommercePlanWithAmounts$3 = (v: unknown) => v === null ? v : CommerceMoneyResponse(v)
 
-const CommercePlanWithAmounts$4 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const CommercePlanWithAmounts$4 = (v: unknown) => D.array(v, $decoder1)
 
 const CommercePlanWithAmounts$5 = (v: unknown) => D.array(v, CommercePlanFeature)
 
 /** Decodes a `Models.CommercePlanWithAmounts`. */
-export const CommercePlanWithAmounts = /*#__PURE__*/ D.struct<Models.CommercePlanWithAmounts>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  name: ["name", D.string],
-  fee: ["fee", CommercePlanWithAmounts$1],
-  annualMonthlyFee: ["annual_monthly_fee", CommercePlanWithAmounts$2],
-  annualFee: ["annual_fee", CommercePlanWithAmounts$3],
-  amount: ["amount", D.number],
-  amountFormatted: ["amount_formatted", D.string],
-  annualMonthlyAmount: ["annual_monthly_amount", D.number],
-  annualMonthlyAmountFormatted: ["annual_monthly_amount_formatted", D.string],
-  annualAmount: ["annual_amount", D.number],
-  annualAmountFormatted: ["annual_amount_formatted", D.string],
-  currencySymbol: ["currency_symbol", D.string],
-  currency: ["currency", D.string],
-  description: ["description", D.string],
-  productId: ["product_id", D.string],
-  isDefault: ["is_default", D.boolean],
-  isRecurring: ["is_recurring", D.boolean],
-  publiclyVisible: ["publicly_visible", D.boolean],
-  hasBaseFee: ["has_base_fee", D.boolean],
-  payerType: ["payer_type", CommercePlanWithAmounts$4],
-  forPayerType: ["for_payer_type", D.string],
-  slug: ["slug", D.string],
-  avatarUrl: ["avatar_url", D.string],
-  period: ["period", D.string, 1],
-  interval: ["interval", D.number, 1],
-  features: ["features", CommercePlanWithAmounts$5],
-  freeTrialEnabled: ["free_trial_enabled", D.boolean, 1],
-  freeTrialDays: ["free_trial_days", D.numberOrNull, 1]
-}))
+export const CommercePlanWithAmounts: D.Decoder<Models.CommercePlanWithAmounts> = /*#__PURE__*/ D.table<Models.CommercePlanWithAmounts>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["name", D.string],
+  ["fee", CommercePlanWithAmounts$1],
+  ["annual_monthly_fee", CommercePlanWithAmounts$2],
+  ["annual_fee", CommercePlanWithAmounts$3],
+  ["amount", D.number],
+  ["amount_formatted", D.string],
+  ["annual_monthly_amount", D.number],
+  ["annual_monthly_amount_formatted", D.string],
+  ["annual_amount", D.number],
+  ["annual_amount_formatted", D.string],
+  ["currency_symbol", D.string],
+  ["currency", D.string],
+  ["description", D.string],
+  ["product_id", D.string],
+  ["is_default", D.boolean],
+  ["is_recurring", D.boolean],
+  ["publicly_visible", D.boolean],
+  ["has_base_fee", D.boolean],
+  ["payer_type", CommercePlanWithAmounts$4],
+  ["for_payer_type", D.string],
+  ["slug", D.string],
+  ["avatar_url", D.string],
+  ["period", D.string, 1],
+  ["interval", D.number, 1],
+  ["features", CommercePlanWithAmounts$5],
+  ["free_trial_enabled", D.boolean, 1],
+  ["free_trial_days", D.numberOrNull, 1]
+])
 
 const CommercePriceTransitionDetails$1 = (v: unknown) => v === null ? v : CommerceMoneyResponse(v)
 
 /** Decodes a `Models.CommercePriceTransitionDetails`. */
-export const CommercePriceTransitionDetails = /*#__PURE__*/ D.struct<Models.CommercePriceTransitionDetails>(() => ({
-  previousPlan: ["previous_plan", CommercePlanWithAmounts],
-  previousPrice: ["previous_price", BillingPriceResponse],
-  effectiveAt: ["effective_at", D.number],
-  effectiveMode: ["effective_mode", D.string],
-  nextBillingDate: ["next_billing_date", D.numberOrNull, 1],
-  chargedImmediately: ["charged_immediately", D.boolean],
-  immediateCharge: ["immediate_charge", CommercePriceTransitionDetails$1, 1],
-  previousSubscriptionItemStatus: ["previous_subscription_item_status", D.string],
-  previousSubscriptionItemId: ["previous_subscription_item_id", D.string]
-}))
+export const CommercePriceTransitionDetails: D.Decoder<Models.CommercePriceTransitionDetails> = /*#__PURE__*/ D.table<Models.CommercePriceTransitionDetails>(() => [
+  ["previous_plan", CommercePlanWithAmounts],
+  ["previous_price", BillingPriceResponse],
+  ["effective_at", D.number],
+  ["effective_mode", D.string],
+  ["next_billing_date", D.numberOrNull, 1],
+  ["charged_immediately", D.boolean],
+  ["immediate_charge", CommercePriceTransitionDetails$1, 1],
+  ["previous_subscription_item_status", D.string],
+  ["previous_subscription_item_id", D.string]
+])
 
 const CommerceSubscriptionCreditResponse$1 = (v: unknown) => v === null ? v : CommerceMoneyResponse(v)
 
 /** Decodes a `Models.CommerceSubscriptionCreditResponse`. */
-export const CommerceSubscriptionCreditResponse = /*#__PURE__*/ D.struct<Models.CommerceSubscriptionCreditResponse>(() => ({
-  amount: ["amount", CommerceSubscriptionCreditResponse$1, 1],
-  cycleRemainingPercent: ["cycle_remaining_percent", D.number, 1]
-}))
+export const CommerceSubscriptionCreditResponse: D.Decoder<Models.CommerceSubscriptionCreditResponse> = /*#__PURE__*/ D.table<Models.CommerceSubscriptionCreditResponse>(() => [
+  ["amount", CommerceSubscriptionCreditResponse$1, 1],
+  ["cycle_remaining_percent", D.number, 1]
+])
 
 const CommerceTotalsResponse$1 = (v: unknown) => D.array(v, CommercePerUnitTotal)
 
@@ -637,15 +633,15 @@ const CommerceTotalsResponse$2 = (v: unknown) => v === null ? v : CommerceCredit
 const CommerceTotalsResponse$3 = (v: unknown) => v === null ? v : CommerceDiscountsResponse(v)
 
 /** Decodes a `Models.CommerceTotalsResponse`. */
-export const CommerceTotalsResponse = /*#__PURE__*/ D.struct<Models.CommerceTotalsResponse>(() => ({
-  subtotal: ["subtotal", CommerceMoneyResponse],
-  baseFee: ["base_fee", CommerceMoneyResponse],
-  taxTotal: ["tax_total", CommerceMoneyResponse],
-  grandTotal: ["grand_total", CommerceMoneyResponse],
-  perUnitTotals: ["per_unit_totals", CommerceTotalsResponse$1, 1],
-  credits: ["credits", CommerceTotalsResponse$2, 1],
-  discounts: ["discounts", CommerceTotalsResponse$3, 1]
-}))
+export const CommerceTotalsResponse: D.Decoder<Models.CommerceTotalsResponse> = /*#__PURE__*/ D.table<Models.CommerceTotalsResponse>(() => [
+  ["subtotal", CommerceMoneyResponse],
+  ["base_fee", CommerceMoneyResponse],
+  ["tax_total", CommerceMoneyResponse],
+  ["grand_total", CommerceMoneyResponse],
+  ["per_unit_totals", CommerceTotalsResponse$1, 1],
+  ["credits", CommerceTotalsResponse$2, 1],
+  ["discounts", CommerceTotalsResponse$3, 1]
+])
 
 const CommerceSubscriptionItemNextPaymentResponse$1 = (v: unknown) => v === null ? v : CommerceMoneyResponse(v)
 
@@ -654,29 +650,29 @@ const CommerceSubscriptionItemNextPaymentResponse$2 = (v: unknown) => D.array(v,
 const CommerceSubscriptionItemNextPaymentResponse$3 = (v: unknown) => v === null ? v : CommerceTotalsResponse(v)
 
 /** Decodes a `Models.CommerceSubscriptionItemNextPaymentResponse`. */
-export const CommerceSubscriptionItemNextPaymentResponse = /*#__PURE__*/ D.struct<Models.CommerceSubscriptionItemNextPaymentResponse>(() => ({
-  amount: ["amount", CommerceSubscriptionItemNextPaymentResponse$1, 1],
-  date: ["date", D.numberOrNull, 1],
-  perUnitTotals: ["per_unit_totals", CommerceSubscriptionItemNextPaymentResponse$2, 1],
-  totals: ["totals", CommerceSubscriptionItemNextPaymentResponse$3, 1]
-}))
+export const CommerceSubscriptionItemNextPaymentResponse: D.Decoder<Models.CommerceSubscriptionItemNextPaymentResponse> = /*#__PURE__*/ D.table<Models.CommerceSubscriptionItemNextPaymentResponse>(() => [
+  ["amount", CommerceSubscriptionItemNextPaymentResponse$1, 1],
+  ["date", D.numberOrNull, 1],
+  ["per_unit_totals", CommerceSubscriptionItemNextPaymentResponse$2, 1],
+  ["totals", CommerceSubscriptionItemNextPaymentResponse$3, 1]
+])
 
 /** Decodes a `Models.CommerceSubscriptionItemPayer`. */
-export const CommerceSubscriptionItemPayer = /*#__PURE__*/ D.struct<Models.CommerceSubscriptionItemPayer>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  instanceId: ["instance_id", D.string],
-  userId: ["user_id", D.string, 1],
-  firstName: ["first_name", D.string],
-  lastName: ["last_name", D.string],
-  email: ["email", D.string],
-  organizationId: ["organization_id", D.string, 1],
-  organizationName: ["organization_name", D.string, 1],
-  imageUrl: ["image_url", D.string],
-  creditsBalance: ["credits_balance", CommerceMoneyResponse, 1],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const CommerceSubscriptionItemPayer: D.Decoder<Models.CommerceSubscriptionItemPayer> = /*#__PURE__*/ D.table<Models.CommerceSubscriptionItemPayer>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["instance_id", D.string],
+  ["user_id", D.string, 1],
+  ["first_name", D.string],
+  ["last_name", D.string],
+  ["email", D.string],
+  ["organization_id", D.string, 1],
+  ["organization_name", D.string, 1],
+  ["image_url", D.string],
+  ["credits_balance", CommerceMoneyResponse, 1],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
 const CommerceSubscriptionItemWithPaymentSource$1 = (v: unknown) => v === null ? v : CommerceSubscriptionCreditResponse(v)
 
@@ -695,49 +691,49 @@ const CommerceSubscriptionItemWithPaymentSource$7 = (v: unknown) => v === null ?
 const CommerceSubscriptionItemWithPaymentSource$8 = (v: unknown) => v === null ? v : CommerceSubscriptionItemPayer(v)
 
 /** Decodes a `Models.CommerceSubscriptionItemWithPaymentSource`. */
-export const CommerceSubscriptionItemWithPaymentSource = /*#__PURE__*/ D.struct<Models.CommerceSubscriptionItemWithPaymentSource>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  instanceId: ["instance_id", D.string],
-  status: ["status", D.string],
-  credit: ["credit", CommerceSubscriptionItemWithPaymentSource$1, 1],
-  planId: ["plan_id", D.string],
-  priceId: ["price_id", D.string, 1],
-  plan: ["plan", CommerceSubscriptionItemWithPaymentSource$2],
-  planPeriod: ["plan_period", D.string],
-  paymentSourceId: ["payment_source_id", D.string],
-  paymentSource: ["payment_source", CommerceSubscriptionItemWithPaymentSource$3, 1],
-  lifetimePaid: ["lifetime_paid", CommerceSubscriptionItemWithPaymentSource$4, 1],
-  amount: ["amount", CommerceSubscriptionItemWithPaymentSource$5, 1],
-  nextInvoice: ["next_invoice", CommerceSubscriptionItemWithPaymentSource$6, 1],
-  nextPayment: ["next_payment", CommerceSubscriptionItemWithPaymentSource$7, 1],
-  payerId: ["payer_id", D.string],
-  payer: ["payer", CommerceSubscriptionItemWithPaymentSource$8, 1],
-  isFreeTrial: ["is_free_trial", D.boolean],
-  periodStart: ["period_start", D.numberOrNull, 1],
-  periodEnd: ["period_end", D.numberOrNull, 1],
-  prorationDate: ["proration_date", D.string],
-  canceledAt: ["canceled_at", D.numberOrNull, 1],
-  pastDueAt: ["past_due_at", D.numberOrNull, 1],
-  endedAt: ["ended_at", D.numberOrNull, 1],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const CommerceSubscriptionItemWithPaymentSource: D.Decoder<Models.CommerceSubscriptionItemWithPaymentSource> = /*#__PURE__*/ D.table<Models.CommerceSubscriptionItemWithPaymentSource>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["instance_id", D.string],
+  ["status", D.string],
+  ["credit", CommerceSubscriptionItemWithPaymentSource$1, 1],
+  ["plan_id", D.string],
+  ["price_id", D.string, 1],
+  ["plan", CommerceSubscriptionItemWithPaymentSource$2],
+  ["plan_period", D.string],
+  ["payment_source_id", D.string],
+  ["payment_source", CommerceSubscriptionItemWithPaymentSource$3, 1],
+  ["lifetime_paid", CommerceSubscriptionItemWithPaymentSource$4, 1],
+  ["amount", CommerceSubscriptionItemWithPaymentSource$5, 1],
+  ["next_invoice", CommerceSubscriptionItemWithPaymentSource$6, 1],
+  ["next_payment", CommerceSubscriptionItemWithPaymentSource$7, 1],
+  ["payer_id", D.string],
+  ["payer", CommerceSubscriptionItemWithPaymentSource$8, 1],
+  ["is_free_trial", D.boolean],
+  ["period_start", D.numberOrNull, 1],
+  ["period_end", D.numberOrNull, 1],
+  ["proration_date", D.string],
+  ["canceled_at", D.numberOrNull, 1],
+  ["past_due_at", D.numberOrNull, 1],
+  ["ended_at", D.numberOrNull, 1],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
 /** Decodes a `Models.CommercePriceTransitionResponse`. */
-export const CommercePriceTransitionResponse = /*#__PURE__*/ D.struct<Models.CommercePriceTransitionResponse>(() => ({
-  object: ["object", D.string],
-  subscriptionItem: ["subscription_item", CommerceSubscriptionItemWithPaymentSource],
-  transition: ["transition", CommercePriceTransitionDetails]
-}))
+export const CommercePriceTransitionResponse: D.Decoder<Models.CommercePriceTransitionResponse> = /*#__PURE__*/ D.table<Models.CommercePriceTransitionResponse>(() => [
+  ["object", D.string],
+  ["subscription_item", CommerceSubscriptionItemWithPaymentSource],
+  ["transition", CommercePriceTransitionDetails]
+])
 
 const CommerceSubscriptionItemSeatsResponse$1 = (v: unknown) => D.array(v, BillingPerUnitTotalTier)
 
 /** Decodes a `Models.CommerceSubscriptionItemSeatsResponse`. */
-export const CommerceSubscriptionItemSeatsResponse = /*#__PURE__*/ D.struct<Models.CommerceSubscriptionItemSeatsResponse>(() => ({
-  quantity: ["quantity", D.numberOrNull],
-  tiers: ["tiers", CommerceSubscriptionItemSeatsResponse$1, 1]
-}))
+export const CommerceSubscriptionItemSeatsResponse: D.Decoder<Models.CommerceSubscriptionItemSeatsResponse> = /*#__PURE__*/ D.table<Models.CommerceSubscriptionItemSeatsResponse>(() => [
+  ["quantity", D.numberOrNull],
+  ["tiers", CommerceSubscriptionItemSeatsResponse$1, 1]
+])
 
 const CommerceSubscriptionItem$1 = (v: unknown) => v === null ? v : CommerceCreditsResponse(v)
 
@@ -750,1035 +746,1005 @@ const CommerceSubscriptionItem$4 = (v: unknown) => v === null ? v : CommerceSubs
 const CommerceSubscriptionItem$5 = (v: unknown) => v === null ? v : BillingTotalsResponse(v)
 
 /** Decodes a `Models.CommerceSubscriptionItem`. */
-export const CommerceSubscriptionItem = /*#__PURE__*/ D.struct<Models.CommerceSubscriptionItem>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  instanceId: ["instance_id", D.string],
-  status: ["status", D.string],
-  credit: ["credit", CommerceSubscriptionCreditResponse, 1],
-  credits: ["credits", CommerceSubscriptionItem$1, 1],
-  planId: ["plan_id", D.stringOrNull],
-  priceId: ["price_id", D.string, 1],
-  plan: ["plan", CommerceSubscriptionItem$2, 1],
-  planPeriod: ["plan_period", D.string],
-  paymentMethod: ["payment_method", CommercePaymentMethodResponse, 1],
-  lifetimePaid: ["lifetime_paid", CommerceMoneyResponse, 1],
-  nextPayment: ["next_payment", CommerceSubscriptionItem$3, 1],
-  payerId: ["payer_id", D.string],
-  payer: ["payer", CommercePayerResponse, 1],
-  isFreeTrial: ["is_free_trial", D.boolean],
-  periodStart: ["period_start", D.number],
-  periodEnd: ["period_end", D.numberOrNull],
-  prorationDate: ["proration_date", D.string, 1],
-  canceledAt: ["canceled_at", D.numberOrNull],
-  pastDueAt: ["past_due_at", D.numberOrNull],
-  endedAt: ["ended_at", D.numberOrNull],
-  createdAt: ["created_at", D.number, 1],
-  updatedAt: ["updated_at", D.number, 1],
-  seats: ["seats", CommerceSubscriptionItem$4, 1],
-  totals: ["totals", CommerceSubscriptionItem$5, 1]
-}))
+export const CommerceSubscriptionItem: D.Decoder<Models.CommerceSubscriptionItem> = /*#__PURE__*/ D.table<Models.CommerceSubscriptionItem>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["instance_id", D.string],
+  ["status", D.string],
+  ["credit", CommerceSubscriptionCreditResponse, 1],
+  ["credits", CommerceSubscriptionItem$1, 1],
+  ["plan_id", D.stringOrNull],
+  ["price_id", D.string, 1],
+  ["plan", CommerceSubscriptionItem$2, 1],
+  ["plan_period", D.string],
+  ["payment_method", CommercePaymentMethodResponse, 1],
+  ["lifetime_paid", CommerceMoneyResponse, 1],
+  ["next_payment", CommerceSubscriptionItem$3, 1],
+  ["payer_id", D.string],
+  ["payer", CommercePayerResponse, 1],
+  ["is_free_trial", D.boolean],
+  ["period_start", D.number],
+  ["period_end", D.numberOrNull],
+  ["proration_date", D.string, 1],
+  ["canceled_at", D.numberOrNull],
+  ["past_due_at", D.numberOrNull],
+  ["ended_at", D.numberOrNull],
+  ["created_at", D.number, 1],
+  ["updated_at", D.number, 1],
+  ["seats", CommerceSubscriptionItem$4, 1],
+  ["totals", CommerceSubscriptionItem$5, 1]
+])
 
 const CommerceSubscriptionNextPayment$1 = (v: unknown) => D.array(v, BillingPerUnitTotal)
 
 const CommerceSubscriptionNextPayment$2 = (v: unknown) => v === null ? v : BillingTotalsResponse(v)
 
 /** Decodes a `Models.CommerceSubscriptionNextPayment`. */
-export const CommerceSubscriptionNextPayment = /*#__PURE__*/ D.struct<Models.CommerceSubscriptionNextPayment>(() => ({
-  date: ["date", D.number],
-  amount: ["amount", CommerceMoneyResponse],
-  perUnitTotals: ["per_unit_totals", CommerceSubscriptionNextPayment$1, 1],
-  totals: ["totals", CommerceSubscriptionNextPayment$2, 1]
-}))
+export const CommerceSubscriptionNextPayment: D.Decoder<Models.CommerceSubscriptionNextPayment> = /*#__PURE__*/ D.table<Models.CommerceSubscriptionNextPayment>(() => [
+  ["date", D.number],
+  ["amount", CommerceMoneyResponse],
+  ["per_unit_totals", CommerceSubscriptionNextPayment$1, 1],
+  ["totals", CommerceSubscriptionNextPayment$2, 1]
+])
 
 const CommerceSubscription$1 = (v: unknown) => D.array(v, CommerceSubscriptionItem)
 
 /** Decodes a `Models.CommerceSubscription`. */
-export const CommerceSubscription = /*#__PURE__*/ D.struct<Models.CommerceSubscription>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  instanceId: ["instance_id", D.string],
-  status: ["status", D.string],
-  payerId: ["payer_id", D.string],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number],
-  activeAt: ["active_at", D.numberOrNull],
-  pastDueAt: ["past_due_at", D.numberOrNull],
-  subscriptionItems: ["subscription_items", CommerceSubscription$1],
-  nextPayment: ["next_payment", CommerceSubscriptionNextPayment, 1],
-  eligibleForFreeTrial: ["eligible_for_free_trial", D.boolean, 1]
-}))
+export const CommerceSubscription: D.Decoder<Models.CommerceSubscription> = /*#__PURE__*/ D.table<Models.CommerceSubscription>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["instance_id", D.string],
+  ["status", D.string],
+  ["payer_id", D.string],
+  ["created_at", D.number],
+  ["updated_at", D.number],
+  ["active_at", D.numberOrNull],
+  ["past_due_at", D.numberOrNull],
+  ["subscription_items", CommerceSubscription$1],
+  ["next_payment", CommerceSubscriptionNextPayment, 1],
+  ["eligible_for_free_trial", D.boolean, 1]
+])
 
-const Cookies$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const Cookies$1 = (v: unknown) => D.array(v, $decoder1)
 
 /** Decodes a `Models.Cookies`. */
-export const Cookies = /*#__PURE__*/ D.struct<Models.Cookies>(() => ({
-  object: ["object", $check1],
-  cookies: ["cookies", Cookies$1]
-}))
+export const Cookies: D.Decoder<Models.Cookies> = /*#__PURE__*/ D.table<Models.Cookies>(() => [
+  ["object", $check1],
+  ["cookies", Cookies$1]
+])
 
 /** Decodes a `Models.CreateBillingPriceRequest`. */
-export const CreateBillingPriceRequest = /*#__PURE__*/ D.struct<Models.CreateBillingPriceRequest>(() => ({
-  planId: ["plan_id", D.string],
-  currency: ["currency", D.string, 1],
-  amount: ["amount", D.numberOrNull],
-  annualMonthlyAmount: ["annual_monthly_amount", D.numberOrNull, 1],
-  description: ["description", D.string, 1],
-  supportedBillingPeriods: ["supported_billing_periods", D.string, 1]
-}))
+export const CreateBillingPriceRequest: D.Decoder<Models.CreateBillingPriceRequest> = /*#__PURE__*/ D.table<Models.CreateBillingPriceRequest>(() => [
+  ["plan_id", D.string],
+  ["currency", D.string, 1],
+  ["amount", D.numberOrNull],
+  ["annual_monthly_amount", D.numberOrNull, 1],
+  ["description", D.string, 1],
+  ["supported_billing_periods", D.string, 1]
+])
 
 /** Decodes a `Models.DeletedObject`. */
-export const DeletedObject = /*#__PURE__*/ D.struct<Models.DeletedObject>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string, 1],
-  slug: ["slug", D.string, 1],
-  deleted: ["deleted", D.boolean],
-  externalId: ["external_id", D.string, 1]
-}))
+export const DeletedObject: D.Decoder<Models.DeletedObject> = /*#__PURE__*/ D.table<Models.DeletedObject>(() => [
+  ["object", D.string],
+  ["id", D.string, 1],
+  ["slug", D.string, 1],
+  ["deleted", D.boolean],
+  ["external_id", D.string, 1]
+])
 
-const Directory$1 = (v: unknown) => D.record(v, D.string)
+const Directory$1 = (v: unknown) => D.record(v, $decoder1)
 
-const Directory$2 = /*#__PURE__*/ D.struct<Exclude<Models.Directory["customAttributes"], undefined>[number]>(() => ({
-  name: ["name", D.string, 1],
-  key: ["key", D.string, 1],
-  ssoPath: ["sso_path", D.string, 1],
-  scimPath: ["scim_path", D.string, 1],
-  directoryPath: ["directory_path", D.string, 1],
-  multiValued: ["multi_valued", D.boolean, 1]
-}))
+const Directory$2 = /*#__PURE__*/ D.table<Exclude<Models.Directory["customAttributes"], undefined>[number]>(() => [
+  ["name", D.string, 1],
+  ["key", D.string, 1],
+  ["sso_path", D.string, 1],
+  ["scim_path", D.string, 1],
+  ["directory_path", D.string, 1],
+  ["multi_valued", D.boolean, 1]
+])
 
 const Directory$3 = (v: unknown) => D.array(v, Directory$2)
 
 /** Decodes a `Models.Directory`. */
-export const Directory = /*#__PURE__*/ D.struct<Models.Directory>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  name: ["name", D.string],
-  enterpriseConnectionId: ["enterprise_connection_id", D.stringOrNull, 1],
-  endpointUrl: ["endpoint_url", D.string],
-  provider: ["provider", D.string],
-  enabled: ["enabled", D.boolean],
-  groupRoleMappingEnabled: ["group_role_mapping_enabled", D.boolean],
-  attributeMapping: ["attribute_mapping", Directory$1],
-  customAttributes: ["custom_attributes", Directory$3, 1],
-  apiKey: ["api_key", D.stringOrNull, 1],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
-
-const DirectoriesResponse$1 = (v: unknown) => D.array(v, Directory)
+export const Directory: D.Decoder<Models.Directory> = /*#__PURE__*/ D.table<Models.Directory>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["name", D.string],
+  ["enterprise_connection_id", D.stringOrNull, 1],
+  ["endpoint_url", D.string],
+  ["provider", D.string],
+  ["enabled", D.boolean],
+  ["group_role_mapping_enabled", D.boolean],
+  ["attribute_mapping", Directory$1],
+  ["custom_attributes", Directory$3, 1],
+  ["api_key", D.stringOrNull, 1],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
 /** Decodes a `Models.DirectoriesResponse`. */
-export const DirectoriesResponse = (i: unknown): D.DecodeResult<Models.DirectoriesResponse> => DirectoriesResponse$1(i)
+export const DirectoriesResponse: D.Decoder<Models.DirectoriesResponse> = (v) => D.array(v, Directory)
 
 /** Decodes a `Models.Permission`. */
-export const Permission = /*#__PURE__*/ D.struct<Models.Permission>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  name: ["name", D.string],
-  key: ["key", D.string],
-  description: ["description", D.string],
-  type: ["type", D.string],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const Permission: D.Decoder<Models.Permission> = /*#__PURE__*/ D.table<Models.Permission>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["name", D.string],
+  ["key", D.string],
+  ["description", D.string],
+  ["type", D.string],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
 const Role$1 = (v: unknown) => D.array(v, Permission)
 
 /** Decodes a `Models.Role`. */
-export const Role = /*#__PURE__*/ D.struct<Models.Role>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  name: ["name", D.string],
-  key: ["key", D.string],
-  description: ["description", D.stringOrNull],
-  isCreatorEligible: ["is_creator_eligible", D.boolean],
-  permissions: ["permissions", Role$1],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const Role: D.Decoder<Models.Role> = /*#__PURE__*/ D.table<Models.Role>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["name", D.string],
+  ["key", D.string],
+  ["description", D.stringOrNull],
+  ["is_creator_eligible", D.boolean],
+  ["permissions", Role$1],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
 /** Decodes a `Models.DirectoryGroupRoleMapping`. */
-export const DirectoryGroupRoleMapping = /*#__PURE__*/ D.struct<Models.DirectoryGroupRoleMapping>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  directoryId: ["directory_id", D.string],
-  scimDirectoryId: ["scim_directory_id", D.string],
-  directoryGroupId: ["directory_group_id", D.string],
-  scimGroupId: ["scim_group_id", D.string],
-  directoryGroupDisplayName: ["directory_group_display_name", D.string],
-  scimGroupDisplayName: ["scim_group_display_name", D.string],
-  role: ["role", Role, 1],
-  precedence: ["precedence", D.number],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const DirectoryGroupRoleMapping: D.Decoder<Models.DirectoryGroupRoleMapping> = /*#__PURE__*/ D.table<Models.DirectoryGroupRoleMapping>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["directory_id", D.string],
+  ["scim_directory_id", D.string],
+  ["directory_group_id", D.string],
+  ["scim_group_id", D.string],
+  ["directory_group_display_name", D.string],
+  ["scim_group_display_name", D.string],
+  ["role", Role, 1],
+  ["precedence", D.number],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
 /** Decodes a `Models.DirectoryGroupRoleMappingDeleted`. */
-export const DirectoryGroupRoleMappingDeleted = /*#__PURE__*/ D.struct<Models.DirectoryGroupRoleMappingDeleted>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  deleted: ["deleted", D.boolean]
-}))
-
-const DirectoryGroupRoleMappings$1 = (v: unknown) => D.array(v, DirectoryGroupRoleMapping)
+export const DirectoryGroupRoleMappingDeleted: D.Decoder<Models.DirectoryGroupRoleMappingDeleted> = /*#__PURE__*/ D.table<Models.DirectoryGroupRoleMappingDeleted>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["deleted", D.boolean]
+])
 
 /** Decodes a `Models.DirectoryGroupRoleMappings`. */
-export const DirectoryGroupRoleMappings = (i: unknown): D.DecodeResult<Models.DirectoryGroupRoleMappings> => DirectoryGroupRoleMappings$1(i)
+export const DirectoryGroupRoleMappings: D.Decoder<Models.DirectoryGroupRoleMappings> = (v) => D.array(v, DirectoryGroupRoleMapping)
 
 /** Decodes a `Models.DirectoryGroupRoleMappingList`. */
-export const DirectoryGroupRoleMappingList = /*#__PURE__*/ D.struct<Models.DirectoryGroupRoleMappingList>(() => ({
-  data: ["data", DirectoryGroupRoleMappings],
-  totalCount: ["total_count", D.number]
-}))
+export const DirectoryGroupRoleMappingList: D.Decoder<Models.DirectoryGroupRoleMappingList> = /*#__PURE__*/ D.table<Models.DirectoryGroupRoleMappingList>(() => [
+  ["data", DirectoryGroupRoleMappings],
+  ["total_count", D.number]
+])
 
 /** Decodes a `Models.DirectoryList`. */
-export const DirectoryList = /*#__PURE__*/ D.struct<Models.DirectoryList>(() => ({
-  data: ["data", DirectoriesResponse],
-  totalCount: ["total_count", D.number]
-}))
+export const DirectoryList: D.Decoder<Models.DirectoryList> = /*#__PURE__*/ D.table<Models.DirectoryList>(() => [
+  ["data", DirectoriesResponse],
+  ["total_count", D.number]
+])
 
 const Domain$1 = (v: unknown) => D.array(v, CNameTarget)
 
 const Domain$2 = (v: unknown) => v === null ? v : Domain$1(v)
 
 /** Decodes a `Models.Domain`. */
-export const Domain = /*#__PURE__*/ D.struct<Models.Domain>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  name: ["name", D.string],
-  isSatellite: ["is_satellite", D.boolean],
-  frontendApiUrl: ["frontend_api_url", D.string],
-  accountsPortalUrl: ["accounts_portal_url", D.stringOrNull, 1],
-  proxyUrl: ["proxy_url", D.stringOrNull, 1],
-  developmentOrigin: ["development_origin", D.string],
-  cnameTargets: ["cname_targets", Domain$2, 1]
-}))
+export const Domain: D.Decoder<Models.Domain> = /*#__PURE__*/ D.table<Models.Domain>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["name", D.string],
+  ["is_satellite", D.boolean],
+  ["frontend_api_url", D.string],
+  ["accounts_portal_url", D.stringOrNull, 1],
+  ["proxy_url", D.stringOrNull, 1],
+  ["development_origin", D.string],
+  ["cname_targets", Domain$2, 1]
+])
 
 const DomainsResponse$1 = (v: unknown) => D.array(v, Domain)
 
 /** Decodes a `Models.DomainsResponse`. */
-export const DomainsResponse = /*#__PURE__*/ D.struct<Models.DomainsResponse>(() => ({
-  data: ["data", DomainsResponse$1],
-  totalCount: ["total_count", D.number]
-}))
+export const DomainsResponse: D.Decoder<Models.DomainsResponse> = /*#__PURE__*/ D.table<Models.DomainsResponse>(() => [
+  ["data", DomainsResponse$1],
+  ["total_count", D.number]
+])
 
 /** Decodes a `Models.IdentificationLink`. */
-export const IdentificationLink = /*#__PURE__*/ D.struct<Models.IdentificationLink>(() => ({
-  type: ["type", D.string],
-  id: ["id", D.string]
+export const IdentificationLink: D.Decoder<Models.IdentificationLink> = /*#__PURE__*/ D.struct<Models.IdentificationLink>((i) => ({
+  type: D.string(i.type),
+  id: D.string(i.id)
 }))
 
 /** Decodes a `Models.VerificationAdmin`. */
-export const VerificationAdmin = /*#__PURE__*/ D.struct<Models.VerificationAdmin>(() => ({
-  object: ["object", $check2, 1],
-  status: ["status", D.string],
-  strategy: ["strategy", D.string],
-  attempts: ["attempts", D.numberOrNull],
-  expireAt: ["expire_at", D.numberOrNull],
-  verifiedAtClient: ["verified_at_client", D.stringOrNull, 1]
-}))
+export const VerificationAdmin: D.Decoder<Models.VerificationAdmin> = /*#__PURE__*/ D.draft<Models.VerificationAdmin>((i, o) => {
+  if ("object" in i) o.object = $check2(i.object, 1)
+  o.status = D.string(i.status)
+  o.strategy = D.string(i.strategy)
+  o.attempts = D.numberOrNull(i.attempts)
+  o.expireAt = D.numberOrNull(i.expire_at)
+  if ("verified_at_client" in i) o.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
+})
 
 /** Decodes a `Models.VerificationEmailLink`. */
-export const VerificationEmailLink = /*#__PURE__*/ D.struct<Models.VerificationEmailLink>(() => ({
-  object: ["object", $check3, 1],
-  status: ["status", D.string],
-  strategy: ["strategy", D.string],
-  attempts: ["attempts", D.numberOrNull],
-  expireAt: ["expire_at", D.numberOrNull],
-  verifiedAtClient: ["verified_at_client", D.stringOrNull, 1]
-}))
-
-const VerificationFromOauth$1 = (v: unknown) => v === null ? v : ClerkErrorEntry(v)
+export const VerificationEmailLink: D.Decoder<Models.VerificationEmailLink> = /*#__PURE__*/ D.draft<Models.VerificationEmailLink>((i, o) => {
+  if ("object" in i) o.object = $check3(i.object, 1)
+  o.status = D.string(i.status)
+  o.strategy = D.string(i.strategy)
+  o.attempts = D.numberOrNull(i.attempts)
+  o.expireAt = D.numberOrNull(i.expire_at)
+  if ("verified_at_client" in i) o.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
+})
 
 /** Decodes a `Models.VerificationFromOauth`. */
-export const VerificationFromOauth = /*#__PURE__*/ D.struct<Models.VerificationFromOauth>(() => ({
-  object: ["object", $check4, 1],
-  status: ["status", D.string],
-  strategy: ["strategy", D.string],
-  error: ["error", VerificationFromOauth$1, 1],
-  expireAt: ["expire_at", D.numberOrNull],
-  attempts: ["attempts", D.numberOrNull],
-  verifiedAtClient: ["verified_at_client", D.stringOrNull, 1]
-}))
+export const VerificationFromOauth: D.Decoder<Models.VerificationFromOauth> = /*#__PURE__*/ D.draft<Models.VerificationFromOauth>((i, o) => {
+  if ("object" in i) o.object = $check4(i.object, 1)
+  o.status = D.string(i.status)
+  o.strategy = D.string(i.strategy)
+  if ("error" in i) o.error = D.nullable(ClerkErrorEntry, i.error, 1)
+  o.expireAt = D.numberOrNull(i.expire_at)
+  o.attempts = D.numberOrNull(i.attempts)
+  if ("verified_at_client" in i) o.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
+})
 
 /** Decodes a `Models.VerificationOtp`. */
-export const VerificationOtp = /*#__PURE__*/ D.struct<Models.VerificationOtp>(() => ({
-  object: ["object", $check5, 1],
-  status: ["status", D.string],
-  strategy: ["strategy", D.string],
-  attempts: ["attempts", D.numberOrNull],
-  expireAt: ["expire_at", D.numberOrNull],
-  channel: ["channel", D.stringOrNull, 1],
-  verifiedAtClient: ["verified_at_client", D.stringOrNull, 1]
-}))
-
-const VerificationSaml$1 = (v: unknown) => v === null ? v : ClerkErrorEntry(v)
+export const VerificationOtp: D.Decoder<Models.VerificationOtp> = /*#__PURE__*/ D.draft<Models.VerificationOtp>((i, o) => {
+  if ("object" in i) o.object = $check5(i.object, 1)
+  o.status = D.string(i.status)
+  o.strategy = D.string(i.strategy)
+  o.attempts = D.numberOrNull(i.attempts)
+  o.expireAt = D.numberOrNull(i.expire_at)
+  if ("channel" in i) o.channel = D.stringOrNull(i.channel, 1)
+  if ("verified_at_client" in i) o.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
+})
 
 /** Decodes a `Models.VerificationSaml`. */
-export const VerificationSaml = /*#__PURE__*/ D.struct<Models.VerificationSaml>(() => ({
-  object: ["object", $check6, 1],
-  status: ["status", D.string],
-  strategy: ["strategy", D.string],
-  externalVerificationRedirectUrl: ["external_verification_redirect_url", D.stringOrNull, 1],
-  error: ["error", VerificationSaml$1, 1],
-  expireAt: ["expire_at", D.numberOrNull, 1],
-  attempts: ["attempts", D.numberOrNull],
-  verifiedAtClient: ["verified_at_client", D.stringOrNull, 1]
-}))
+export const VerificationSaml: D.Decoder<Models.VerificationSaml> = /*#__PURE__*/ D.draft<Models.VerificationSaml>((i, o) => {
+  if ("object" in i) o.object = $check6(i.object, 1)
+  o.status = D.string(i.status)
+  o.strategy = D.string(i.strategy)
+  if ("external_verification_redirect_url" in i) o.externalVerificationRedirectUrl = D.stringOrNull(i.external_verification_redirect_url, 1)
+  if ("error" in i) o.error = D.nullable(ClerkErrorEntry, i.error, 1)
+  if ("expire_at" in i) o.expireAt = D.numberOrNull(i.expire_at, 1)
+  o.attempts = D.numberOrNull(i.attempts)
+  if ("verified_at_client" in i) o.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
+})
 
 /** Decodes a `Models.VerificationScim`. */
-export const VerificationScim = /*#__PURE__*/ D.struct<Models.VerificationScim>(() => ({
-  object: ["object", $check7, 1],
-  status: ["status", D.string],
-  strategy: ["strategy", D.string],
-  attempts: ["attempts", D.numberOrNull],
-  expireAt: ["expire_at", D.numberOrNull]
-}))
+export const VerificationScim: D.Decoder<Models.VerificationScim> = /*#__PURE__*/ D.draft<Models.VerificationScim>((i, o) => {
+  if ("object" in i) o.object = $check7(i.object, 1)
+  o.status = D.string(i.status)
+  o.strategy = D.string(i.strategy)
+  o.attempts = D.numberOrNull(i.attempts)
+  o.expireAt = D.numberOrNull(i.expire_at)
+})
 
 /** Decodes a `Models.VerificationTicket`. */
-export const VerificationTicket = /*#__PURE__*/ D.struct<Models.VerificationTicket>(() => ({
-  object: ["object", $check8, 1],
-  status: ["status", D.string],
-  strategy: ["strategy", D.string],
-  attempts: ["attempts", D.numberOrNull],
-  expireAt: ["expire_at", D.numberOrNull],
-  verifiedAtClient: ["verified_at_client", D.stringOrNull, 1]
-}))
+export const VerificationTicket: D.Decoder<Models.VerificationTicket> = /*#__PURE__*/ D.draft<Models.VerificationTicket>((i, o) => {
+  if ("object" in i) o.object = $check8(i.object, 1)
+  o.status = D.string(i.status)
+  o.strategy = D.string(i.strategy)
+  o.attempts = D.numberOrNull(i.attempts)
+  o.expireAt = D.numberOrNull(i.expire_at)
+  if ("verified_at_client" in i) o.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
+})
 
-const EmailAddress$1 = /*#__PURE__*/ D.union<Exclude<Models.EmailAddress["verification"], null | undefined>>(() => [VerificationOtp, VerificationAdmin, VerificationFromOauth, VerificationTicket, VerificationSaml, VerificationEmailLink, VerificationScim], () => [VerificationOtp$type, VerificationAdmin$type, VerificationFromOauth$type, VerificationTicket$type, VerificationSaml$type, VerificationEmailLink$type, VerificationScim$type])
-
-const EmailAddress$2 = (v: unknown) => v === null ? v : EmailAddress$1(v)
-
-const EmailAddress$3 = (v: unknown) => D.array(v, IdentificationLink)
+const EmailAddress$1 = /*#__PURE__*/ D.union<Exclude<Models.EmailAddress["verification"], null | undefined>>(() => [VerificationOtp, VerificationAdmin, VerificationFromOauth, VerificationTicket, VerificationSaml, VerificationEmailLink, VerificationScim], () => [VerificationOtp$type, VerificationAdmin$type, VerificationFromOauth$type, VerificationTicket$type, VerificationSaml$type, VerificationEmailLink$type, VerificationScim$type], "object", ["verification_otp", "verification_admin", "verification_from_oauth", "verification_ticket", "verification_saml", "verification_email_link", "verification_scim"])
 
 /** Decodes a `Models.EmailAddress`. */
-export const EmailAddress = /*#__PURE__*/ D.struct<Models.EmailAddress>(() => ({
-  id: ["id", D.string, 1],
-  object: ["object", D.string],
-  emailAddress: ["email_address", D.string],
-  reserved: ["reserved", D.boolean],
-  verification: ["verification", EmailAddress$2],
-  linkedTo: ["linked_to", EmailAddress$3],
-  matchesSsoConnection: ["matches_sso_connection", D.boolean, 1],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
-
-const EnterpriseAccountConnection$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+export const EmailAddress: D.Decoder<Models.EmailAddress> = /*#__PURE__*/ D.draft<Models.EmailAddress>((i, o) => {
+  if ("id" in i) o.id = D.string(i.id, 1)
+  o.object = D.string(i.object)
+  o.emailAddress = D.string(i.email_address)
+  o.reserved = D.boolean(i.reserved)
+  o.verification = D.nullable(EmailAddress$1, i.verification)
+  o.linkedTo = D.items(IdentificationLink, i.linked_to)
+  if ("matches_sso_connection" in i) o.matchesSsoConnection = D.boolean(i.matches_sso_connection, 1)
+  o.createdAt = D.number(i.created_at)
+  o.updatedAt = D.number(i.updated_at)
+})
 
 /** Decodes a `Models.EnterpriseAccountConnection`. */
-export const EnterpriseAccountConnection = /*#__PURE__*/ D.struct<Models.EnterpriseAccountConnection>(() => ({
-  id: ["id", D.string],
-  protocol: ["protocol", D.string],
-  provider: ["provider", D.string],
-  name: ["name", D.string],
-  logoPublicUrl: ["logo_public_url", D.stringOrNull],
-  domain: ["domain", D.string, 1],
-  domains: ["domains", EnterpriseAccountConnection$1, 1],
-  active: ["active", D.boolean],
-  syncUserAttributes: ["sync_user_attributes", D.boolean],
-  allowSubdomains: ["allow_subdomains", D.boolean],
-  allowIdpInitiated: ["allow_idp_initiated", D.boolean],
-  disableAdditionalIdentifications: ["disable_additional_identifications", D.boolean],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
-
-const VerificationOauth$1 = (v: unknown) => v === null ? v : ClerkErrorEntry(v)
+export const EnterpriseAccountConnection: D.Decoder<Models.EnterpriseAccountConnection> = /*#__PURE__*/ D.draft<Models.EnterpriseAccountConnection>((i, o) => {
+  o.id = D.string(i.id)
+  o.protocol = D.string(i.protocol)
+  o.provider = D.string(i.provider)
+  o.name = D.string(i.name)
+  o.logoPublicUrl = D.stringOrNull(i.logo_public_url)
+  if ("domain" in i) o.domain = D.string(i.domain, 1)
+  if ("domains" in i) o.domains = D.items($decoder1, i.domains, 1)
+  o.active = D.boolean(i.active)
+  o.syncUserAttributes = D.boolean(i.sync_user_attributes)
+  o.allowSubdomains = D.boolean(i.allow_subdomains)
+  o.allowIdpInitiated = D.boolean(i.allow_idp_initiated)
+  o.disableAdditionalIdentifications = D.boolean(i.disable_additional_identifications)
+  o.createdAt = D.number(i.created_at)
+  o.updatedAt = D.number(i.updated_at)
+})
 
 /** Decodes a `Models.VerificationOauth`. */
-export const VerificationOauth = /*#__PURE__*/ D.struct<Models.VerificationOauth>(() => ({
-  object: ["object", $check9, 1],
-  status: ["status", D.string],
-  strategy: ["strategy", D.string],
-  externalVerificationRedirectUrl: ["external_verification_redirect_url", D.string, 1],
-  error: ["error", VerificationOauth$1, 1],
-  expireAt: ["expire_at", D.number],
-  attempts: ["attempts", D.numberOrNull],
-  verifiedAtClient: ["verified_at_client", D.stringOrNull, 1]
-}))
+export const VerificationOauth: D.Decoder<Models.VerificationOauth> = /*#__PURE__*/ D.draft<Models.VerificationOauth>((i, o) => {
+  if ("object" in i) o.object = $check9(i.object, 1)
+  o.status = D.string(i.status)
+  o.strategy = D.string(i.strategy)
+  if ("external_verification_redirect_url" in i) o.externalVerificationRedirectUrl = D.string(i.external_verification_redirect_url, 1)
+  if ("error" in i) o.error = D.nullable(ClerkErrorEntry, i.error, 1)
+  o.expireAt = D.number(i.expire_at)
+  o.attempts = D.numberOrNull(i.attempts)
+  if ("verified_at_client" in i) o.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
+})
 
-const EnterpriseAccount$1 = /*#__PURE__*/ D.union<Exclude<Models.EnterpriseAccount["verification"], null | undefined>>(() => [VerificationTicket, VerificationSaml, VerificationOauth], () => [VerificationTicket$type, VerificationSaml$type, VerificationOauth$type])
-
-const EnterpriseAccount$2 = (v: unknown) => v === null ? v : EnterpriseAccount$1(v)
-
-const EnterpriseAccount$3 = (v: unknown) => v === null ? v : EnterpriseAccountConnection(v)
+const EnterpriseAccount$1 = /*#__PURE__*/ D.union<Exclude<Models.EnterpriseAccount["verification"], null | undefined>>(() => [VerificationTicket, VerificationSaml, VerificationOauth], () => [VerificationTicket$type, VerificationSaml$type, VerificationOauth$type], "object", ["verification_ticket", "verification_saml", "verification_oauth"])
 
 /** Decodes a `Models.EnterpriseAccount`. */
-export const EnterpriseAccount = /*#__PURE__*/ D.struct<Models.EnterpriseAccount>(() => ({
-  id: ["id", D.string],
-  object: ["object", D.string],
-  protocol: ["protocol", D.string, 1],
-  provider: ["provider", D.string],
-  active: ["active", D.boolean],
-  emailAddress: ["email_address", D.string],
-  firstName: ["first_name", D.stringOrNull, 1],
-  lastName: ["last_name", D.stringOrNull, 1],
-  providerUserId: ["provider_user_id", D.stringOrNull, 1],
-  enterpriseConnectionId: ["enterprise_connection_id", D.stringOrNull, 1],
-  publicMetadata: ["public_metadata", D.metadata, 1],
-  verification: ["verification", EnterpriseAccount$2],
-  enterpriseConnection: ["enterprise_connection", EnterpriseAccount$3, 1],
-  lastAuthenticatedAt: ["last_authenticated_at", D.numberOrNull, 1]
-}))
+export const EnterpriseAccount: D.Decoder<Models.EnterpriseAccount> = /*#__PURE__*/ D.draft<Models.EnterpriseAccount>((i, o) => {
+  o.id = D.string(i.id)
+  o.object = D.string(i.object)
+  if ("protocol" in i) o.protocol = D.string(i.protocol, 1)
+  o.provider = D.string(i.provider)
+  o.active = D.boolean(i.active)
+  o.emailAddress = D.string(i.email_address)
+  if ("first_name" in i) o.firstName = D.stringOrNull(i.first_name, 1)
+  if ("last_name" in i) o.lastName = D.stringOrNull(i.last_name, 1)
+  if ("provider_user_id" in i) o.providerUserId = D.stringOrNull(i.provider_user_id, 1)
+  if ("enterprise_connection_id" in i) o.enterpriseConnectionId = D.stringOrNull(i.enterprise_connection_id, 1)
+  if ("public_metadata" in i) o.publicMetadata = D.decode(D.metadata, i.public_metadata, 1)
+  o.verification = D.nullable(EnterpriseAccount$1, i.verification)
+  if ("enterprise_connection" in i) o.enterpriseConnection = D.nullable(EnterpriseAccountConnection, i.enterprise_connection, 1)
+  if ("last_authenticated_at" in i) o.lastAuthenticatedAt = D.numberOrNull(i.last_authenticated_at, 1)
+})
 
-const EnterpriseConnection$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const EnterpriseConnection$1 = /*#__PURE__*/ D.table<Exclude<Models.EnterpriseConnection["customAttributes"], undefined>[number]>(() => [
+  ["name", D.string],
+  ["key", D.string],
+  ["sso_path", D.string, 1],
+  ["scim_path", D.string, 1],
+  ["directory_path", D.string, 1],
+  ["multi_valued", D.boolean, 1]
+])
 
-const EnterpriseConnection$2 = /*#__PURE__*/ D.struct<Exclude<Models.EnterpriseConnection["customAttributes"], undefined>[number]>(() => ({
-  name: ["name", D.string],
-  key: ["key", D.string],
-  ssoPath: ["sso_path", D.string, 1],
-  scimPath: ["scim_path", D.string, 1],
-  directoryPath: ["directory_path", D.string, 1],
-  multiValued: ["multi_valued", D.boolean, 1]
-}))
+const EnterpriseConnection$2 = /*#__PURE__*/ D.table<Exclude<Exclude<Exclude<Models.EnterpriseConnection["samlConnection"], undefined>, null | undefined>["loginHint"], undefined>>(() => [
+  ["mode", D.string],
+  ["source", D.string, 1]
+])
 
-const EnterpriseConnection$3 = (v: unknown) => D.array(v, EnterpriseConnection$2)
+const EnterpriseConnection$3 = /*#__PURE__*/ D.table<Exclude<Exclude<Models.EnterpriseConnection["samlConnection"], undefined>, null | undefined>>(() => [
+  ["id", D.string, 1],
+  ["name", D.string, 1],
+  ["idp_entity_id", D.stringOrNull, 1],
+  ["idp_sso_url", D.stringOrNull, 1],
+  ["idp_metadata_url", D.stringOrNull, 1],
+  ["acs_url", D.stringOrNull, 1],
+  ["sp_entity_id", D.stringOrNull, 1],
+  ["sp_metadata_url", D.stringOrNull, 1],
+  ["active", D.boolean, 1],
+  ["allow_idp_initiated", D.boolean, 1],
+  ["allow_subdomains", D.boolean, 1],
+  ["force_authn", D.boolean, 1],
+  ["login_hint", EnterpriseConnection$2, 1]
+])
 
-const EnterpriseConnection$4 = /*#__PURE__*/ D.struct<Exclude<Exclude<Exclude<Models.EnterpriseConnection["samlConnection"], undefined>, null | undefined>["loginHint"], undefined>>(() => ({
-  mode: ["mode", D.string],
-  source: ["source", D.string, 1]
-}))
+const EnterpriseConnection$4 = /*#__PURE__*/ D.table<Exclude<Exclude<Models.EnterpriseConnection["oauthConfig"], undefined>, null | undefined>>(() => [
+  ["id", D.string, 1],
+  ["name", D.string, 1],
+  ["provider_key", D.string, 1],
+  ["client_id", D.stringOrNull, 1],
+  ["discovery_url", D.stringOrNull, 1],
+  ["auth_url", D.stringOrNull, 1],
+  ["token_url", D.stringOrNull, 1],
+  ["user_info_url", D.stringOrNull, 1],
+  ["requires_pkce", D.boolean, 1],
+  ["logo_public_url", D.stringOrNull, 1],
+  ["created_at", D.number, 1],
+  ["updated_at", D.number, 1]
+])
 
-const EnterpriseConnection$5 = /*#__PURE__*/ D.struct<Exclude<Exclude<Models.EnterpriseConnection["samlConnection"], undefined>, null | undefined>>(() => ({
-  id: ["id", D.string, 1],
-  name: ["name", D.string, 1],
-  idpEntityId: ["idp_entity_id", D.stringOrNull, 1],
-  idpSsoUrl: ["idp_sso_url", D.stringOrNull, 1],
-  idpMetadataUrl: ["idp_metadata_url", D.stringOrNull, 1],
-  acsUrl: ["acs_url", D.stringOrNull, 1],
-  spEntityId: ["sp_entity_id", D.stringOrNull, 1],
-  spMetadataUrl: ["sp_metadata_url", D.stringOrNull, 1],
-  active: ["active", D.boolean, 1],
-  allowIdpInitiated: ["allow_idp_initiated", D.boolean, 1],
-  allowSubdomains: ["allow_subdomains", D.boolean, 1],
-  forceAuthn: ["force_authn", D.boolean, 1],
-  loginHint: ["login_hint", EnterpriseConnection$4, 1]
-}))
+const EnterpriseConnection$5 = (v: unknown) => D.array(v, $decoder1)
 
-const EnterpriseConnection$6 = (v: unknown) => v === null ? v : EnterpriseConnection$5(v)
+const EnterpriseConnection$6 = (v: unknown) => D.array(v, EnterpriseConnection$1)
 
-const EnterpriseConnection$7 = /*#__PURE__*/ D.struct<Exclude<Exclude<Models.EnterpriseConnection["oauthConfig"], undefined>, null | undefined>>(() => ({
-  id: ["id", D.string, 1],
-  name: ["name", D.string, 1],
-  providerKey: ["provider_key", D.string, 1],
-  clientId: ["client_id", D.stringOrNull, 1],
-  discoveryUrl: ["discovery_url", D.stringOrNull, 1],
-  authUrl: ["auth_url", D.stringOrNull, 1],
-  tokenUrl: ["token_url", D.stringOrNull, 1],
-  userInfoUrl: ["user_info_url", D.stringOrNull, 1],
-  requiresPkce: ["requires_pkce", D.boolean, 1],
-  logoPublicUrl: ["logo_public_url", D.stringOrNull, 1],
-  createdAt: ["created_at", D.number, 1],
-  updatedAt: ["updated_at", D.number, 1]
-}))
+const EnterpriseConnection$7 = (v: unknown) => v === null ? v : EnterpriseConnection$3(v)
 
-const EnterpriseConnection$8 = (v: unknown) => v === null ? v : EnterpriseConnection$7(v)
+const EnterpriseConnection$8 = (v: unknown) => v === null ? v : EnterpriseConnection$4(v)
 
 /** Decodes a `Models.EnterpriseConnection`. */
-export const EnterpriseConnection = /*#__PURE__*/ D.struct<Models.EnterpriseConnection>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  name: ["name", D.string],
-  provider: ["provider", D.string],
-  logoPublicUrl: ["logo_public_url", D.stringOrNull, 1],
-  active: ["active", D.boolean],
-  domains: ["domains", EnterpriseConnection$1],
-  organizationId: ["organization_id", D.stringOrNull, 1],
-  syncUserAttributes: ["sync_user_attributes", D.boolean, 1],
-  disableAdditionalIdentifications: ["disable_additional_identifications", D.boolean, 1],
-  allowOrganizationAccountLinking: ["allow_organization_account_linking", D.boolean, 1],
-  customAttributes: ["custom_attributes", EnterpriseConnection$3, 1],
-  samlConnection: ["saml_connection", EnterpriseConnection$6, 1],
-  oauthConfig: ["oauth_config", EnterpriseConnection$8, 1],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const EnterpriseConnection: D.Decoder<Models.EnterpriseConnection> = /*#__PURE__*/ D.table<Models.EnterpriseConnection>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["name", D.string],
+  ["provider", D.string],
+  ["logo_public_url", D.stringOrNull, 1],
+  ["active", D.boolean],
+  ["domains", EnterpriseConnection$5],
+  ["organization_id", D.stringOrNull, 1],
+  ["sync_user_attributes", D.boolean, 1],
+  ["disable_additional_identifications", D.boolean, 1],
+  ["allow_organization_account_linking", D.boolean, 1],
+  ["custom_attributes", EnterpriseConnection$6, 1],
+  ["saml_connection", EnterpriseConnection$7, 1],
+  ["oauth_config", EnterpriseConnection$8, 1],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
-const EnterpriseConnectionTestRun$1 = /*#__PURE__*/ D.struct<Exclude<Exclude<Models.EnterpriseConnectionTestRun["parsedUserInfo"], undefined>, null | undefined>>(() => ({
-  emailAddress: ["email_address", D.string, 1],
-  firstName: ["first_name", D.string, 1],
-  lastName: ["last_name", D.string, 1],
-  userId: ["user_id", D.string, 1]
-}))
+const EnterpriseConnectionTestRun$1 = /*#__PURE__*/ D.table<Exclude<Exclude<Models.EnterpriseConnectionTestRun["parsedUserInfo"], undefined>, null | undefined>>(() => [
+  ["email_address", D.string, 1],
+  ["first_name", D.string, 1],
+  ["last_name", D.string, 1],
+  ["user_id", D.string, 1]
+])
 
-const EnterpriseConnectionTestRun$2 = (v: unknown) => v === null ? v : EnterpriseConnectionTestRun$1(v)
+const EnterpriseConnectionTestRun$2 = /*#__PURE__*/ D.table<Exclude<Models.EnterpriseConnectionTestRun["logs"], undefined>[number]>(() => [
+  ["level", D.string],
+  ["code", D.string, 1],
+  ["short_message", D.string, 1],
+  ["message", D.string]
+])
 
-const EnterpriseConnectionTestRun$3 = /*#__PURE__*/ D.struct<Exclude<Models.EnterpriseConnectionTestRun["logs"], undefined>[number]>(() => ({
-  level: ["level", D.string],
-  code: ["code", D.string, 1],
-  shortMessage: ["short_message", D.string, 1],
-  message: ["message", D.string]
-}))
+const EnterpriseConnectionTestRun$3 = /*#__PURE__*/ D.table<Exclude<Exclude<Models.EnterpriseConnectionTestRun["saml"], undefined>, null | undefined>>(() => [
+  ["saml_request", D.string, 1],
+  ["saml_response", D.string, 1],
+  ["relay_state", D.string, 1]
+])
 
-const EnterpriseConnectionTestRun$4 = (v: unknown) => D.array(v, EnterpriseConnectionTestRun$3)
+const EnterpriseConnectionTestRun$4 = /*#__PURE__*/ D.table<Exclude<Exclude<Models.EnterpriseConnectionTestRun["oauth"], undefined>, null | undefined>>(() => [
+  ["id_token", D.string, 1],
+  ["access_token", D.string, 1],
+  ["user_info", D.string, 1]
+])
 
-const EnterpriseConnectionTestRun$5 = /*#__PURE__*/ D.struct<Exclude<Exclude<Models.EnterpriseConnectionTestRun["saml"], undefined>, null | undefined>>(() => ({
-  samlRequest: ["saml_request", D.string, 1],
-  samlResponse: ["saml_response", D.string, 1],
-  relayState: ["relay_state", D.string, 1]
-}))
+const EnterpriseConnectionTestRun$5 = (v: unknown) => v === null ? v : EnterpriseConnectionTestRun$1(v)
 
-const EnterpriseConnectionTestRun$6 = (v: unknown) => v === null ? v : EnterpriseConnectionTestRun$5(v)
+const EnterpriseConnectionTestRun$6 = (v: unknown) => D.array(v, EnterpriseConnectionTestRun$2)
 
-const EnterpriseConnectionTestRun$7 = /*#__PURE__*/ D.struct<Exclude<Exclude<Models.EnterpriseConnectionTestRun["oauth"], undefined>, null | undefined>>(() => ({
-  idToken: ["id_token", D.string, 1],
-  accessToken: ["access_token", D.string, 1],
-  userInfo: ["user_info", D.string, 1]
-}))
+const EnterpriseConnectionTestRun$7 = (v: unknown) => v === null ? v : EnterpriseConnectionTestRun$3(v)
 
-const EnterpriseConnectionTestRun$8 = (v: unknown) => v === null ? v : EnterpriseConnectionTestRun$7(v)
+const EnterpriseConnectionTestRun$8 = (v: unknown) => v === null ? v : EnterpriseConnectionTestRun$4(v)
 
 /** Decodes a `Models.EnterpriseConnectionTestRun`. */
-export const EnterpriseConnectionTestRun = /*#__PURE__*/ D.struct<Models.EnterpriseConnectionTestRun>(() => ({
-  id: ["id", D.string],
-  status: ["status", D.string],
-  connectionType: ["connection_type", D.string],
-  parsedUserInfo: ["parsed_user_info", EnterpriseConnectionTestRun$2, 1],
-  logs: ["logs", EnterpriseConnectionTestRun$4, 1],
-  saml: ["saml", EnterpriseConnectionTestRun$6, 1],
-  oauth: ["oauth", EnterpriseConnectionTestRun$8, 1],
-  createdAt: ["created_at", D.number]
-}))
+export const EnterpriseConnectionTestRun: D.Decoder<Models.EnterpriseConnectionTestRun> = /*#__PURE__*/ D.table<Models.EnterpriseConnectionTestRun>(() => [
+  ["id", D.string],
+  ["status", D.string],
+  ["connection_type", D.string],
+  ["parsed_user_info", EnterpriseConnectionTestRun$5, 1],
+  ["logs", EnterpriseConnectionTestRun$6, 1],
+  ["saml", EnterpriseConnectionTestRun$7, 1],
+  ["oauth", EnterpriseConnectionTestRun$8, 1],
+  ["created_at", D.number]
+])
 
 /** Decodes a `Models.EnterpriseConnectionTestRunResponse`. */
-export const EnterpriseConnectionTestRunResponse = /*#__PURE__*/ D.struct<Models.EnterpriseConnectionTestRunResponse>(() => ({
-  url: ["url", D.string]
-}))
+export const EnterpriseConnectionTestRunResponse: D.Decoder<Models.EnterpriseConnectionTestRunResponse> = /*#__PURE__*/ D.table<Models.EnterpriseConnectionTestRunResponse>(() => [
+  ["url", D.string]
+])
 
 const EnterpriseConnectionTestRuns$1 = (v: unknown) => D.array(v, EnterpriseConnectionTestRun)
 
 /** Decodes a `Models.EnterpriseConnectionTestRuns`. */
-export const EnterpriseConnectionTestRuns = /*#__PURE__*/ D.struct<Models.EnterpriseConnectionTestRuns>(() => ({
-  data: ["data", EnterpriseConnectionTestRuns$1],
-  totalCount: ["total_count", D.number]
-}))
+export const EnterpriseConnectionTestRuns: D.Decoder<Models.EnterpriseConnectionTestRuns> = /*#__PURE__*/ D.table<Models.EnterpriseConnectionTestRuns>(() => [
+  ["data", EnterpriseConnectionTestRuns$1],
+  ["total_count", D.number]
+])
 
 const EnterpriseConnectionsResponse$1 = (v: unknown) => D.array(v, EnterpriseConnection)
 
 /** Decodes a `Models.EnterpriseConnectionsResponse`. */
-export const EnterpriseConnectionsResponse = /*#__PURE__*/ D.struct<Models.EnterpriseConnectionsResponse>(() => ({
-  data: ["data", EnterpriseConnectionsResponse$1],
-  totalCount: ["total_count", D.number]
-}))
+export const EnterpriseConnectionsResponse: D.Decoder<Models.EnterpriseConnectionsResponse> = /*#__PURE__*/ D.table<Models.EnterpriseConnectionsResponse>(() => [
+  ["data", EnterpriseConnectionsResponse$1],
+  ["total_count", D.number]
+])
 
 /** Decodes a `Models.ExtendFreeTrialRequest`. */
-export const ExtendFreeTrialRequest = /*#__PURE__*/ D.struct<Models.ExtendFreeTrialRequest>(() => ({
-  extendTo: ["extend_to", D.string]
-}))
-
-const VerificationGoogleOneTap$1 = (v: unknown) => v === null ? v : ClerkErrorEntry(v)
+export const ExtendFreeTrialRequest: D.Decoder<Models.ExtendFreeTrialRequest> = /*#__PURE__*/ D.table<Models.ExtendFreeTrialRequest>(() => [
+  ["extend_to", D.string]
+])
 
 /** Decodes a `Models.VerificationGoogleOneTap`. */
-export const VerificationGoogleOneTap = /*#__PURE__*/ D.struct<Models.VerificationGoogleOneTap>(() => ({
-  object: ["object", $check10, 1],
-  status: ["status", D.string],
-  strategy: ["strategy", D.string],
-  expireAt: ["expire_at", D.numberOrNull],
-  attempts: ["attempts", D.numberOrNull],
-  verifiedAtClient: ["verified_at_client", D.stringOrNull, 1],
-  error: ["error", VerificationGoogleOneTap$1, 1]
-}))
+export const VerificationGoogleOneTap: D.Decoder<Models.VerificationGoogleOneTap> = /*#__PURE__*/ D.draft<Models.VerificationGoogleOneTap>((i, o) => {
+  if ("object" in i) o.object = $check10(i.object, 1)
+  o.status = D.string(i.status)
+  o.strategy = D.string(i.strategy)
+  o.expireAt = D.numberOrNull(i.expire_at)
+  o.attempts = D.numberOrNull(i.attempts)
+  if ("verified_at_client" in i) o.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
+  if ("error" in i) o.error = D.nullable(ClerkErrorEntry, i.error, 1)
+})
 
-const ExternalAccountWithVerification$1 = /*#__PURE__*/ D.union<Exclude<Models.ExternalAccountWithVerification["verification"], null | undefined>>(() => [VerificationOauth, VerificationGoogleOneTap], () => [VerificationOauth$type, VerificationGoogleOneTap$type])
-
-const ExternalAccountWithVerification$2 = (v: unknown) => v === null ? v : ExternalAccountWithVerification$1(v)
+const ExternalAccountWithVerification$1 = /*#__PURE__*/ D.union<Exclude<Models.ExternalAccountWithVerification["verification"], null | undefined>>(() => [VerificationOauth, VerificationGoogleOneTap], () => [VerificationOauth$type, VerificationGoogleOneTap$type], "object", ["verification_oauth", "verification_google_one_tap"])
 
 /** Decodes a `Models.ExternalAccountWithVerification`. */
-export const ExternalAccountWithVerification = /*#__PURE__*/ D.struct<Models.ExternalAccountWithVerification>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  provider: ["provider", D.string],
-  identificationId: ["identification_id", D.string],
-  providerUserId: ["provider_user_id", D.string],
-  approvedScopes: ["approved_scopes", D.string],
-  emailAddress: ["email_address", D.string],
-  emailAddressVerified: ["email_address_verified", D.booleanOrNull, 1],
-  firstName: ["first_name", D.string],
-  lastName: ["last_name", D.string],
-  avatarUrl: ["avatar_url", D.string, 1],
-  imageUrl: ["image_url", D.stringOrNull, 1],
-  username: ["username", D.stringOrNull, 1],
-  phoneNumber: ["phone_number", D.stringOrNull, 1],
-  publicMetadata: ["public_metadata", D.metadata],
-  label: ["label", D.stringOrNull, 1],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number],
-  verification: ["verification", ExternalAccountWithVerification$2]
-}))
+export const ExternalAccountWithVerification: D.Decoder<Models.ExternalAccountWithVerification> = /*#__PURE__*/ D.draft<Models.ExternalAccountWithVerification>((i, o) => {
+  o.object = D.string(i.object)
+  o.id = D.string(i.id)
+  o.provider = D.string(i.provider)
+  o.identificationId = D.string(i.identification_id)
+  o.providerUserId = D.string(i.provider_user_id)
+  o.approvedScopes = D.string(i.approved_scopes)
+  o.emailAddress = D.string(i.email_address)
+  if ("email_address_verified" in i) o.emailAddressVerified = D.booleanOrNull(i.email_address_verified, 1)
+  o.firstName = D.string(i.first_name)
+  o.lastName = D.string(i.last_name)
+  if ("avatar_url" in i) o.avatarUrl = D.string(i.avatar_url, 1)
+  if ("image_url" in i) o.imageUrl = D.stringOrNull(i.image_url, 1)
+  if ("username" in i) o.username = D.stringOrNull(i.username, 1)
+  if ("phone_number" in i) o.phoneNumber = D.stringOrNull(i.phone_number, 1)
+  o.publicMetadata = D.decode(D.metadata, i.public_metadata)
+  if ("label" in i) o.label = D.stringOrNull(i.label, 1)
+  o.createdAt = D.number(i.created_at)
+  o.updatedAt = D.number(i.updated_at)
+  o.verification = D.nullable(ExternalAccountWithVerification$1, i.verification)
+})
 
-const Instance$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const Instance$1 = (v: unknown) => D.array(v, $decoder1)
 
 const Instance$2 = (v: unknown) => v === null ? v : Instance$1(v)
 
 /** Decodes a `Models.Instance`. */
-export const Instance = /*#__PURE__*/ D.struct<Models.Instance>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  environmentType: ["environment_type", D.string],
-  allowedOrigins: ["allowed_origins", Instance$2],
-  workspaceId: ["workspace_id", D.stringOrNull]
-}))
+export const Instance: D.Decoder<Models.Instance> = /*#__PURE__*/ D.table<Models.Instance>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["environment_type", D.string],
+  ["allowed_origins", Instance$2],
+  ["workspace_id", D.stringOrNull]
+])
 
-const InstanceCommunication$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const InstanceCommunication$1 = (v: unknown) => D.array(v, $decoder1)
 
 /** Decodes a `Models.InstanceCommunication`. */
-export const InstanceCommunication = /*#__PURE__*/ D.struct<Models.InstanceCommunication>(() => ({
-  object: ["object", D.string],
-  blockedCountryCodes: ["blocked_country_codes", InstanceCommunication$1]
-}))
+export const InstanceCommunication: D.Decoder<Models.InstanceCommunication> = /*#__PURE__*/ D.table<Models.InstanceCommunication>(() => [
+  ["object", D.string],
+  ["blocked_country_codes", InstanceCommunication$1]
+])
 
 /** Decodes a `Models.InstanceProtect`. */
-export const InstanceProtect = /*#__PURE__*/ D.struct<Models.InstanceProtect>(() => ({
-  object: ["object", D.string],
-  rulesEnabled: ["rules_enabled", D.boolean],
-  specterEnabled: ["specter_enabled", D.boolean],
-  checksBypassed: ["checks_bypassed", D.boolean]
-}))
+export const InstanceProtect: D.Decoder<Models.InstanceProtect> = /*#__PURE__*/ D.table<Models.InstanceProtect>(() => [
+  ["object", D.string],
+  ["rules_enabled", D.boolean],
+  ["specter_enabled", D.boolean],
+  ["checks_bypassed", D.boolean]
+])
 
 /** Decodes a `Models.InstanceRestrictions`. */
-export const InstanceRestrictions = /*#__PURE__*/ D.struct<Models.InstanceRestrictions>(() => ({
-  object: ["object", D.string],
-  allowlist: ["allowlist", D.boolean],
-  blocklist: ["blocklist", D.boolean],
-  allowlistBlocklistDisabledOnSignIn: ["allowlist_blocklist_disabled_on_sign_in", D.boolean],
-  blockEmailSubaddresses: ["block_email_subaddresses", D.boolean],
-  blockDisposableEmailDomains: ["block_disposable_email_domains", D.boolean]
-}))
+export const InstanceRestrictions: D.Decoder<Models.InstanceRestrictions> = /*#__PURE__*/ D.table<Models.InstanceRestrictions>(() => [
+  ["object", D.string],
+  ["allowlist", D.boolean],
+  ["blocklist", D.boolean],
+  ["allowlist_blocklist_disabled_on_sign_in", D.boolean],
+  ["block_email_subaddresses", D.boolean],
+  ["block_disposable_email_domains", D.boolean]
+])
 
 /** Decodes a `Models.InstanceSettingsResponse`. */
-export const InstanceSettingsResponse = /*#__PURE__*/ D.struct<Models.InstanceSettingsResponse>(() => ({
-  object: ["object", D.string, 1],
-  id: ["id", D.string, 1],
-  restrictedToAllowlist: ["restricted_to_allowlist", D.boolean, 1],
-  fromEmailAddress: ["from_email_address", D.string, 1],
-  progressiveSignUp: ["progressive_sign_up", D.boolean, 1],
-  enhancedEmailDeliverability: ["enhanced_email_deliverability", D.boolean, 1]
-}))
+export const InstanceSettingsResponse: D.Decoder<Models.InstanceSettingsResponse> = /*#__PURE__*/ D.table<Models.InstanceSettingsResponse>(() => [
+  ["object", D.string, 1],
+  ["id", D.string, 1],
+  ["restricted_to_allowlist", D.boolean, 1],
+  ["from_email_address", D.string, 1],
+  ["progressive_sign_up", D.boolean, 1],
+  ["enhanced_email_deliverability", D.boolean, 1]
+])
 
 /** Decodes a `Models.Invitation`. */
-export const Invitation = /*#__PURE__*/ D.struct<Models.Invitation>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  emailAddress: ["email_address", D.string],
-  publicMetadata: ["public_metadata", D.metadata],
-  revoked: ["revoked", D.boolean, 1],
-  status: ["status", D.string],
-  url: ["url", D.string, 1],
-  expiresAt: ["expires_at", D.numberOrNull, 1],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
-
-const InvitationList$1 = (v: unknown) => D.array(v, Invitation)
+export const Invitation: D.Decoder<Models.Invitation> = /*#__PURE__*/ D.table<Models.Invitation>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["email_address", D.string],
+  ["public_metadata", D.metadata],
+  ["revoked", D.boolean, 1],
+  ["status", D.string],
+  ["url", D.string, 1],
+  ["expires_at", D.numberOrNull, 1],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
 /** Decodes a `Models.InvitationList`. */
-export const InvitationList = (i: unknown): D.DecodeResult<Models.InvitationList> => InvitationList$1(i)
+export const InvitationList: D.Decoder<Models.InvitationList> = (v) => D.array(v, Invitation)
 
 /** Decodes a `Models.InvitationRevoked`. */
-export const InvitationRevoked = /*#__PURE__*/ D.struct<Models.InvitationRevoked>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  emailAddress: ["email_address", D.string],
-  publicMetadata: ["public_metadata", D.metadata],
-  revoked: ["revoked", D.boolean, 1],
-  status: ["status", D.string],
-  url: ["url", D.string, 1],
-  expiresAt: ["expires_at", D.numberOrNull, 1],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const InvitationRevoked: D.Decoder<Models.InvitationRevoked> = /*#__PURE__*/ D.table<Models.InvitationRevoked>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["email_address", D.string],
+  ["public_metadata", D.metadata],
+  ["revoked", D.boolean, 1],
+  ["status", D.string],
+  ["url", D.string, 1],
+  ["expires_at", D.numberOrNull, 1],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
-const JwksKey$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const JwksKey$1 = (v: unknown) => D.array(v, $decoder1)
 
 /** Decodes a `Models.JwksKey`. */
-export const JwksKey = /*#__PURE__*/ D.struct<Models.JwksKey>(() => ({
-  kid: ["kid", D.string, 1],
-  alg: ["alg", D.string, 1],
-  use: ["use", D.string, 1],
-  kty: ["kty", D.string, 1],
-  crv: ["crv", D.string, 1],
-  x: ["x", D.string, 1],
-  x5c: ["x5c", JwksKey$1, 1],
-  x5t: ["x5t", D.string, 1],
-  x5tS256: ["x5t#S256", D.string, 1],
-  x5u: ["x5u", D.string, 1],
-  y: ["y", D.string, 1],
-  n: ["n", D.string, 1],
-  e: ["e", D.string, 1],
-  d: ["d", D.string, 1],
-  p: ["p", D.string, 1],
-  q: ["q", D.string, 1],
-  dp: ["dp", D.string, 1],
-  dq: ["dq", D.string, 1],
-  qi: ["qi", D.string, 1],
-  k: ["k", D.string, 1]
-}))
+export const JwksKey: D.Decoder<Models.JwksKey> = /*#__PURE__*/ D.table<Models.JwksKey>(() => [
+  ["kid", D.string, 1],
+  ["alg", D.string, 1],
+  ["use", D.string, 1],
+  ["kty", D.string, 1],
+  ["crv", D.string, 1],
+  ["x", D.string, 1],
+  ["x5c", JwksKey$1, 1],
+  ["x5t", D.string, 1],
+  ["x5t#S256", D.string, 1, "x5tS256"],
+  ["x5u", D.string, 1],
+  ["y", D.string, 1],
+  ["n", D.string, 1],
+  ["e", D.string, 1],
+  ["d", D.string, 1],
+  ["p", D.string, 1],
+  ["q", D.string, 1],
+  ["dp", D.string, 1],
+  ["dq", D.string, 1],
+  ["qi", D.string, 1],
+  ["k", D.string, 1]
+])
 
 const JWKS$1 = (v: unknown) => D.array(v, JwksKey)
 
 /** Decodes a `Models.JWKS`. */
-export const JWKS = /*#__PURE__*/ D.struct<Models.JWKS>(() => ({
-  keys: ["keys", JWKS$1, 1]
-}))
+export const JWKS: D.Decoder<Models.JWKS> = /*#__PURE__*/ D.table<Models.JWKS>(() => [
+  ["keys", JWKS$1, 1]
+])
 
 /** Decodes a `Models.JWTTemplate`. */
-export const JWTTemplate = /*#__PURE__*/ D.struct<Models.JWTTemplate>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  name: ["name", D.string],
-  claims: ["claims", D.metadata],
-  lifetime: ["lifetime", D.number],
-  allowedClockSkew: ["allowed_clock_skew", D.number],
-  customSigningKey: ["custom_signing_key", D.boolean],
-  signingAlgorithm: ["signing_algorithm", D.string],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
-
-const JWTTemplateList$1 = (v: unknown) => D.array(v, JWTTemplate)
+export const JWTTemplate: D.Decoder<Models.JWTTemplate> = /*#__PURE__*/ D.table<Models.JWTTemplate>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["name", D.string],
+  ["claims", D.metadata],
+  ["lifetime", D.number],
+  ["allowed_clock_skew", D.number],
+  ["custom_signing_key", D.boolean],
+  ["signing_algorithm", D.string],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
 /** Decodes a `Models.JWTTemplateList`. */
-export const JWTTemplateList = (i: unknown): D.DecodeResult<Models.JWTTemplateList> => JWTTemplateList$1(i)
+export const JWTTemplateList: D.Decoder<Models.JWTTemplateList> = (v) => D.array(v, JWTTemplate)
 
-const JwksEcdsaPrivateKey$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const JwksEcdsaPrivateKey$1 = (v: unknown) => D.array(v, $decoder1)
 
 /** Decodes a `Models.JwksEcdsaPrivateKey`. */
-export const JwksEcdsaPrivateKey = /*#__PURE__*/ D.struct<Models.JwksEcdsaPrivateKey>(() => ({
-  kid: ["kid", D.string],
-  alg: ["alg", D.string],
-  use: ["use", D.string],
-  kty: ["kty", D.string],
-  crv: ["crv", D.string],
-  x: ["x", D.string],
-  y: ["y", D.string],
-  d: ["d", D.string],
-  x5c: ["x5c", JwksEcdsaPrivateKey$1, 1],
-  x5t: ["x5t", D.string, 1],
-  x5tS256: ["x5t#S256", D.string, 1],
-  x5u: ["x5u", D.string, 1]
-}))
+export const JwksEcdsaPrivateKey: D.Decoder<Models.JwksEcdsaPrivateKey> = /*#__PURE__*/ D.table<Models.JwksEcdsaPrivateKey>(() => [
+  ["kid", D.string],
+  ["alg", D.string],
+  ["use", D.string],
+  ["kty", D.string],
+  ["crv", D.string],
+  ["x", D.string],
+  ["y", D.string],
+  ["d", D.string],
+  ["x5c", JwksEcdsaPrivateKey$1, 1],
+  ["x5t", D.string, 1],
+  ["x5t#S256", D.string, 1, "x5tS256"],
+  ["x5u", D.string, 1]
+])
 
-const JwksEcdsaPublicKey$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const JwksEcdsaPublicKey$1 = (v: unknown) => D.array(v, $decoder1)
 
 /** Decodes a `Models.JwksEcdsaPublicKey`. */
-export const JwksEcdsaPublicKey = /*#__PURE__*/ D.struct<Models.JwksEcdsaPublicKey>(() => ({
-  kid: ["kid", D.string],
-  alg: ["alg", D.string],
-  use: ["use", D.string],
-  kty: ["kty", D.string],
-  crv: ["crv", D.string],
-  x: ["x", D.string],
-  y: ["y", D.string],
-  x5c: ["x5c", JwksEcdsaPublicKey$1, 1],
-  x5t: ["x5t", D.string, 1],
-  x5tS256: ["x5t#S256", D.string, 1],
-  x5u: ["x5u", D.string, 1]
-}))
+export const JwksEcdsaPublicKey: D.Decoder<Models.JwksEcdsaPublicKey> = /*#__PURE__*/ D.table<Models.JwksEcdsaPublicKey>(() => [
+  ["kid", D.string],
+  ["alg", D.string],
+  ["use", D.string],
+  ["kty", D.string],
+  ["crv", D.string],
+  ["x", D.string],
+  ["y", D.string],
+  ["x5c", JwksEcdsaPublicKey$1, 1],
+  ["x5t", D.string, 1],
+  ["x5t#S256", D.string, 1, "x5tS256"],
+  ["x5u", D.string, 1]
+])
 
-const JwksEd25519PrivateKey$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const JwksEd25519PrivateKey$1 = (v: unknown) => D.array(v, $decoder1)
 
 /** Decodes a `Models.JwksEd25519PrivateKey`. */
-export const JwksEd25519PrivateKey = /*#__PURE__*/ D.struct<Models.JwksEd25519PrivateKey>(() => ({
-  kid: ["kid", D.string],
-  alg: ["alg", D.string],
-  use: ["use", D.string],
-  kty: ["kty", D.string],
-  crv: ["crv", D.string],
-  x: ["x", D.string],
-  d: ["d", D.string],
-  x5c: ["x5c", JwksEd25519PrivateKey$1, 1],
-  x5t: ["x5t", D.string, 1],
-  x5tS256: ["x5t#S256", D.string, 1],
-  x5u: ["x5u", D.string, 1]
-}))
+export const JwksEd25519PrivateKey: D.Decoder<Models.JwksEd25519PrivateKey> = /*#__PURE__*/ D.table<Models.JwksEd25519PrivateKey>(() => [
+  ["kid", D.string],
+  ["alg", D.string],
+  ["use", D.string],
+  ["kty", D.string],
+  ["crv", D.string],
+  ["x", D.string],
+  ["d", D.string],
+  ["x5c", JwksEd25519PrivateKey$1, 1],
+  ["x5t", D.string, 1],
+  ["x5t#S256", D.string, 1, "x5tS256"],
+  ["x5u", D.string, 1]
+])
 
-const JwksEd25519PublicKey$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const JwksEd25519PublicKey$1 = (v: unknown) => D.array(v, $decoder1)
 
 /** Decodes a `Models.JwksEd25519PublicKey`. */
-export const JwksEd25519PublicKey = /*#__PURE__*/ D.struct<Models.JwksEd25519PublicKey>(() => ({
-  kid: ["kid", D.string],
-  alg: ["alg", D.string],
-  use: ["use", D.string],
-  kty: ["kty", D.string],
-  crv: ["crv", D.string],
-  x: ["x", D.string],
-  x5c: ["x5c", JwksEd25519PublicKey$1, 1],
-  x5t: ["x5t", D.string, 1],
-  x5tS256: ["x5t#S256", D.string, 1],
-  x5u: ["x5u", D.string, 1]
-}))
+export const JwksEd25519PublicKey: D.Decoder<Models.JwksEd25519PublicKey> = /*#__PURE__*/ D.table<Models.JwksEd25519PublicKey>(() => [
+  ["kid", D.string],
+  ["alg", D.string],
+  ["use", D.string],
+  ["kty", D.string],
+  ["crv", D.string],
+  ["x", D.string],
+  ["x5c", JwksEd25519PublicKey$1, 1],
+  ["x5t", D.string, 1],
+  ["x5t#S256", D.string, 1, "x5tS256"],
+  ["x5u", D.string, 1]
+])
 
-const JwksRsaPrivateKey$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const JwksRsaPrivateKey$1 = (v: unknown) => D.array(v, $decoder1)
 
 /** Decodes a `Models.JwksRsaPrivateKey`. */
-export const JwksRsaPrivateKey = /*#__PURE__*/ D.struct<Models.JwksRsaPrivateKey>(() => ({
-  kid: ["kid", D.string],
-  alg: ["alg", D.string],
-  use: ["use", D.string],
-  kty: ["kty", D.string],
-  n: ["n", D.string],
-  e: ["e", D.string],
-  d: ["d", D.string],
-  p: ["p", D.string],
-  q: ["q", D.string],
-  dp: ["dp", D.string, 1],
-  dq: ["dq", D.string, 1],
-  qi: ["qi", D.string, 1],
-  x5c: ["x5c", JwksRsaPrivateKey$1, 1],
-  x5t: ["x5t", D.string, 1],
-  x5tS256: ["x5t#S256", D.string, 1],
-  x5u: ["x5u", D.string, 1]
-}))
+export const JwksRsaPrivateKey: D.Decoder<Models.JwksRsaPrivateKey> = /*#__PURE__*/ D.table<Models.JwksRsaPrivateKey>(() => [
+  ["kid", D.string],
+  ["alg", D.string],
+  ["use", D.string],
+  ["kty", D.string],
+  ["n", D.string],
+  ["e", D.string],
+  ["d", D.string],
+  ["p", D.string],
+  ["q", D.string],
+  ["dp", D.string, 1],
+  ["dq", D.string, 1],
+  ["qi", D.string, 1],
+  ["x5c", JwksRsaPrivateKey$1, 1],
+  ["x5t", D.string, 1],
+  ["x5t#S256", D.string, 1, "x5tS256"],
+  ["x5u", D.string, 1]
+])
 
-const JwksRsaPublicKey$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const JwksRsaPublicKey$1 = (v: unknown) => D.array(v, $decoder1)
 
 /** Decodes a `Models.JwksRsaPublicKey`. */
-export const JwksRsaPublicKey = /*#__PURE__*/ D.struct<Models.JwksRsaPublicKey>(() => ({
-  kid: ["kid", D.string],
-  alg: ["alg", D.string],
-  use: ["use", D.string],
-  kty: ["kty", D.string],
-  n: ["n", D.string],
-  e: ["e", D.string],
-  x5c: ["x5c", JwksRsaPublicKey$1, 1],
-  x5t: ["x5t", D.string, 1],
-  x5tS256: ["x5t#S256", D.string, 1],
-  x5u: ["x5u", D.string, 1]
-}))
+export const JwksRsaPublicKey: D.Decoder<Models.JwksRsaPublicKey> = /*#__PURE__*/ D.table<Models.JwksRsaPublicKey>(() => [
+  ["kid", D.string],
+  ["alg", D.string],
+  ["use", D.string],
+  ["kty", D.string],
+  ["n", D.string],
+  ["e", D.string],
+  ["x5c", JwksRsaPublicKey$1, 1],
+  ["x5t", D.string, 1],
+  ["x5t#S256", D.string, 1, "x5tS256"],
+  ["x5u", D.string, 1]
+])
 
-const JwksSymmetricKey$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const JwksSymmetricKey$1 = (v: unknown) => D.array(v, $decoder1)
 
 /** Decodes a `Models.JwksSymmetricKey`. */
-export const JwksSymmetricKey = /*#__PURE__*/ D.struct<Models.JwksSymmetricKey>(() => ({
-  kid: ["kid", D.string],
-  alg: ["alg", D.string],
-  use: ["use", D.string],
-  kty: ["kty", D.string],
-  k: ["k", D.string],
-  x5c: ["x5c", JwksSymmetricKey$1, 1],
-  x5t: ["x5t", D.string, 1],
-  x5tS256: ["x5t#S256", D.string, 1],
-  x5u: ["x5u", D.string, 1]
-}))
+export const JwksSymmetricKey: D.Decoder<Models.JwksSymmetricKey> = /*#__PURE__*/ D.table<Models.JwksSymmetricKey>(() => [
+  ["kid", D.string],
+  ["alg", D.string],
+  ["use", D.string],
+  ["kty", D.string],
+  ["k", D.string],
+  ["x5c", JwksSymmetricKey$1, 1],
+  ["x5t", D.string, 1],
+  ["x5t#S256", D.string, 1, "x5tS256"],
+  ["x5u", D.string, 1]
+])
 
 /** Decodes a `Models.MachineWithoutScopedMachines`. */
-export const MachineWithoutScopedMachines = /*#__PURE__*/ D.struct<Models.MachineWithoutScopedMachines>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  name: ["name", D.string],
-  instanceId: ["instance_id", D.string],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number],
-  defaultTokenTtl: ["default_token_ttl", D.number, 1]
-}))
+export const MachineWithoutScopedMachines: D.Decoder<Models.MachineWithoutScopedMachines> = /*#__PURE__*/ D.table<Models.MachineWithoutScopedMachines>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["name", D.string],
+  ["instance_id", D.string],
+  ["created_at", D.number],
+  ["updated_at", D.number],
+  ["default_token_ttl", D.number, 1]
+])
 
 const Machine$1 = (v: unknown) => D.array(v, MachineWithoutScopedMachines)
 
 /** Decodes a `Models.Machine`. */
-export const Machine = /*#__PURE__*/ D.struct<Models.Machine>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  name: ["name", D.string],
-  instanceId: ["instance_id", D.string],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number],
-  defaultTokenTtl: ["default_token_ttl", D.number, 1],
-  scopedMachines: ["scoped_machines", Machine$1]
-}))
+export const Machine: D.Decoder<Models.Machine> = /*#__PURE__*/ D.table<Models.Machine>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["name", D.string],
+  ["instance_id", D.string],
+  ["created_at", D.number],
+  ["updated_at", D.number],
+  ["default_token_ttl", D.number, 1],
+  ["scoped_machines", Machine$1]
+])
 
 const MachineCreated$1 = (v: unknown) => D.array(v, MachineWithoutScopedMachines)
 
 /** Decodes a `Models.MachineCreated`. */
-export const MachineCreated = /*#__PURE__*/ D.struct<Models.MachineCreated>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  name: ["name", D.string],
-  instanceId: ["instance_id", D.string],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number],
-  defaultTokenTtl: ["default_token_ttl", D.number, 1],
-  scopedMachines: ["scoped_machines", MachineCreated$1],
-  secretKey: ["secret_key", D.string]
-}))
+export const MachineCreated: D.Decoder<Models.MachineCreated> = /*#__PURE__*/ D.table<Models.MachineCreated>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["name", D.string],
+  ["instance_id", D.string],
+  ["created_at", D.number],
+  ["updated_at", D.number],
+  ["default_token_ttl", D.number, 1],
+  ["scoped_machines", MachineCreated$1],
+  ["secret_key", D.string]
+])
 
 /** Decodes a `Models.MachineDeleted`. */
-export const MachineDeleted = /*#__PURE__*/ D.struct<Models.MachineDeleted>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  deleted: ["deleted", D.boolean]
-}))
+export const MachineDeleted: D.Decoder<Models.MachineDeleted> = /*#__PURE__*/ D.table<Models.MachineDeleted>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["deleted", D.boolean]
+])
 
 const MachineList$1 = (v: unknown) => D.array(v, Machine)
 
 /** Decodes a `Models.MachineList`. */
-export const MachineList = /*#__PURE__*/ D.struct<Models.MachineList>(() => ({
-  data: ["data", MachineList$1],
-  totalCount: ["total_count", D.number]
-}))
+export const MachineList: D.Decoder<Models.MachineList> = /*#__PURE__*/ D.table<Models.MachineList>(() => [
+  ["data", MachineList$1],
+  ["total_count", D.number]
+])
 
 /** Decodes a `Models.MachineScope`. */
-export const MachineScope = /*#__PURE__*/ D.struct<Models.MachineScope>(() => ({
-  object: ["object", D.string],
-  fromMachineId: ["from_machine_id", D.string],
-  toMachineId: ["to_machine_id", D.string],
-  createdAt: ["created_at", D.number]
-}))
+export const MachineScope: D.Decoder<Models.MachineScope> = /*#__PURE__*/ D.table<Models.MachineScope>(() => [
+  ["object", D.string],
+  ["from_machine_id", D.string],
+  ["to_machine_id", D.string],
+  ["created_at", D.number]
+])
 
 /** Decodes a `Models.MachineScopeDeleted`. */
-export const MachineScopeDeleted = /*#__PURE__*/ D.struct<Models.MachineScopeDeleted>(() => ({
-  object: ["object", D.string],
-  fromMachineId: ["from_machine_id", D.string],
-  toMachineId: ["to_machine_id", D.string],
-  deleted: ["deleted", D.boolean]
-}))
+export const MachineScopeDeleted: D.Decoder<Models.MachineScopeDeleted> = /*#__PURE__*/ D.table<Models.MachineScopeDeleted>(() => [
+  ["object", D.string],
+  ["from_machine_id", D.string],
+  ["to_machine_id", D.string],
+  ["deleted", D.boolean]
+])
 
 /** Decodes a `Models.MachineSecretKey`. */
-export const MachineSecretKey = /*#__PURE__*/ D.struct<Models.MachineSecretKey>(() => ({
-  object: ["object", D.string],
-  secret: ["secret", D.string]
-}))
+export const MachineSecretKey: D.Decoder<Models.MachineSecretKey> = /*#__PURE__*/ D.table<Models.MachineSecretKey>(() => [
+  ["object", D.string],
+  ["secret", D.string]
+])
 
-const OAuthAccessTokenItem$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const OAuthAccessTokenItem$1 = (v: unknown) => D.array(v, $decoder1)
 
 /** Decodes a `Models.OAuthAccessTokenItem`. */
-export const OAuthAccessTokenItem = /*#__PURE__*/ D.struct<Models.OAuthAccessTokenItem>(() => ({
-  object: ["object", D.string],
-  externalAccountId: ["external_account_id", D.string],
-  providerUserId: ["provider_user_id", D.string],
-  token: ["token", D.string],
-  expiresAt: ["expires_at", D.numberOrNull],
-  provider: ["provider", D.string],
-  publicMetadata: ["public_metadata", D.metadata],
-  label: ["label", D.stringOrNull],
-  scopes: ["scopes", OAuthAccessTokenItem$1, 1],
-  idToken: ["id_token", D.string, 1],
-  tokenSecret: ["token_secret", D.string, 1]
-}))
-
-const OAuthAccessToken$1 = (v: unknown) => D.array(v, OAuthAccessTokenItem)
+export const OAuthAccessTokenItem: D.Decoder<Models.OAuthAccessTokenItem> = /*#__PURE__*/ D.table<Models.OAuthAccessTokenItem>(() => [
+  ["object", D.string],
+  ["external_account_id", D.string],
+  ["provider_user_id", D.string],
+  ["token", D.string],
+  ["expires_at", D.numberOrNull],
+  ["provider", D.string],
+  ["public_metadata", D.metadata],
+  ["label", D.stringOrNull],
+  ["scopes", OAuthAccessTokenItem$1, 1],
+  ["id_token", D.string, 1],
+  ["token_secret", D.string, 1]
+])
 
 /** Decodes a `Models.OAuthAccessToken`. */
-export const OAuthAccessToken = (i: unknown): D.DecodeResult<Models.OAuthAccessToken> => OAuthAccessToken$1(i)
+export const OAuthAccessToken: D.Decoder<Models.OAuthAccessToken> = (v) => D.array(v, OAuthAccessTokenItem)
 
-const OAuthApplication$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const OAuthApplication$1 = (v: unknown) => D.array(v, $decoder1)
 
 /** Decodes a `Models.OAuthApplication`. */
-export const OAuthApplication = /*#__PURE__*/ D.struct<Models.OAuthApplication>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  instanceId: ["instance_id", D.string],
-  name: ["name", D.string],
-  clientId: ["client_id", D.string],
-  clientUri: ["client_uri", D.stringOrNull],
-  clientImageUrl: ["client_image_url", D.stringOrNull],
-  dynamicallyRegistered: ["dynamically_registered", D.boolean],
-  consentScreenEnabled: ["consent_screen_enabled", D.boolean],
-  pkceRequired: ["pkce_required", D.boolean],
-  public: ["public", D.boolean],
-  scopes: ["scopes", D.string],
-  redirectUris: ["redirect_uris", OAuthApplication$1],
-  callbackUrl: ["callback_url", D.string],
-  authorizeUrl: ["authorize_url", D.string],
-  tokenFetchUrl: ["token_fetch_url", D.string],
-  userInfoUrl: ["user_info_url", D.string],
-  discoveryUrl: ["discovery_url", D.string],
-  tokenIntrospectionUrl: ["token_introspection_url", D.string],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const OAuthApplication: D.Decoder<Models.OAuthApplication> = /*#__PURE__*/ D.table<Models.OAuthApplication>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["instance_id", D.string],
+  ["name", D.string],
+  ["client_id", D.string],
+  ["client_uri", D.stringOrNull],
+  ["client_image_url", D.stringOrNull],
+  ["dynamically_registered", D.boolean],
+  ["consent_screen_enabled", D.boolean],
+  ["pkce_required", D.boolean],
+  ["public", D.boolean],
+  ["scopes", D.string],
+  ["redirect_uris", OAuthApplication$1],
+  ["callback_url", D.string],
+  ["authorize_url", D.string],
+  ["token_fetch_url", D.string],
+  ["user_info_url", D.string],
+  ["discovery_url", D.string],
+  ["token_introspection_url", D.string],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
-const OAuthApplicationSettings$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const OAuthApplicationSettings$1 = (v: unknown) => D.array(v, $decoder1)
 
 const OAuthApplicationSettings$2 = (v: unknown) => v === null ? v : OAuthApplicationSettings$1(v)
 
 /** Decodes a `Models.OAuthApplicationSettings`. */
-export const OAuthApplicationSettings = /*#__PURE__*/ D.struct<Models.OAuthApplicationSettings>(() => ({
-  object: ["object", D.string],
-  dynamicOauthClientRegistration: ["dynamic_oauth_client_registration", D.boolean],
-  defaultScopes: ["default_scopes", OAuthApplicationSettings$2],
-  oauthJwtAccessTokens: ["oauth_jwt_access_tokens", D.boolean],
-  clientIdMetadataDocumentsAdvertised: ["client_id_metadata_documents_advertised", D.boolean],
-  clientIdMetadataDocumentsOnlyAllowPreRegisteredClients: ["client_id_metadata_documents_only_allow_pre_registered_clients", D.boolean],
-  clientIdMetadataDocumentsBlockImplicitlyAllowedClients: ["client_id_metadata_documents_block_implicitly_allowed_clients", D.boolean]
-}))
+export const OAuthApplicationSettings: D.Decoder<Models.OAuthApplicationSettings> = /*#__PURE__*/ D.table<Models.OAuthApplicationSettings>(() => [
+  ["object", D.string],
+  ["dynamic_oauth_client_registration", D.boolean],
+  ["default_scopes", OAuthApplicationSettings$2],
+  ["oauth_jwt_access_tokens", D.boolean],
+  ["client_id_metadata_documents_advertised", D.boolean],
+  ["client_id_metadata_documents_only_allow_pre_registered_clients", D.boolean],
+  ["client_id_metadata_documents_block_implicitly_allowed_clients", D.boolean]
+])
 
-const OAuthApplicationWithSecret$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const OAuthApplicationWithSecret$1 = (v: unknown) => D.array(v, $decoder1)
 
 /** Decodes a `Models.OAuthApplicationWithSecret`. */
-export const OAuthApplicationWithSecret = /*#__PURE__*/ D.struct<Models.OAuthApplicationWithSecret>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  instanceId: ["instance_id", D.string],
-  name: ["name", D.string],
-  clientId: ["client_id", D.string],
-  clientUri: ["client_uri", D.stringOrNull],
-  clientImageUrl: ["client_image_url", D.stringOrNull],
-  dynamicallyRegistered: ["dynamically_registered", D.boolean],
-  consentScreenEnabled: ["consent_screen_enabled", D.boolean],
-  pkceRequired: ["pkce_required", D.boolean],
-  public: ["public", D.boolean],
-  scopes: ["scopes", D.string],
-  redirectUris: ["redirect_uris", OAuthApplicationWithSecret$1],
-  callbackUrl: ["callback_url", D.string],
-  authorizeUrl: ["authorize_url", D.string],
-  tokenFetchUrl: ["token_fetch_url", D.string],
-  userInfoUrl: ["user_info_url", D.string],
-  discoveryUrl: ["discovery_url", D.string],
-  tokenIntrospectionUrl: ["token_introspection_url", D.string],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number],
-  clientSecret: ["client_secret", D.string, 1]
-}))
+export const OAuthApplicationWithSecret: D.Decoder<Models.OAuthApplicationWithSecret> = /*#__PURE__*/ D.table<Models.OAuthApplicationWithSecret>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["instance_id", D.string],
+  ["name", D.string],
+  ["client_id", D.string],
+  ["client_uri", D.stringOrNull],
+  ["client_image_url", D.stringOrNull],
+  ["dynamically_registered", D.boolean],
+  ["consent_screen_enabled", D.boolean],
+  ["pkce_required", D.boolean],
+  ["public", D.boolean],
+  ["scopes", D.string],
+  ["redirect_uris", OAuthApplicationWithSecret$1],
+  ["callback_url", D.string],
+  ["authorize_url", D.string],
+  ["token_fetch_url", D.string],
+  ["user_info_url", D.string],
+  ["discovery_url", D.string],
+  ["token_introspection_url", D.string],
+  ["created_at", D.number],
+  ["updated_at", D.number],
+  ["client_secret", D.string, 1]
+])
 
 const OAuthApplicationsResponse$1 = (v: unknown) => D.array(v, OAuthApplication)
 
 /** Decodes a `Models.OAuthApplicationsResponse`. */
-export const OAuthApplicationsResponse = /*#__PURE__*/ D.struct<Models.OAuthApplicationsResponse>(() => ({
-  data: ["data", OAuthApplicationsResponse$1],
-  totalCount: ["total_count", D.number]
-}))
+export const OAuthApplicationsResponse: D.Decoder<Models.OAuthApplicationsResponse> = /*#__PURE__*/ D.table<Models.OAuthApplicationsResponse>(() => [
+  ["data", OAuthApplicationsResponse$1],
+  ["total_count", D.number]
+])
 
 /** Decodes a `Models.Organization`. */
-export const Organization = /*#__PURE__*/ D.struct<Models.Organization>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  name: ["name", D.string],
-  slug: ["slug", D.string],
-  imageUrl: ["image_url", D.string, 1],
-  hasImage: ["has_image", D.boolean],
-  membersCount: ["members_count", D.number, 1],
-  missingMemberWithElevatedPermissions: ["missing_member_with_elevated_permissions", D.boolean, 1],
-  pendingInvitationsCount: ["pending_invitations_count", D.number, 1],
-  maxAllowedMemberships: ["max_allowed_memberships", D.number],
-  adminDeleteEnabled: ["admin_delete_enabled", D.boolean],
-  publicMetadata: ["public_metadata", D.metadata],
-  privateMetadata: ["private_metadata", D.metadata, 1],
-  createdBy: ["created_by", D.string, 1],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number],
-  lastActiveAt: ["last_active_at", D.number, 1],
-  roleSetKey: ["role_set_key", D.stringOrNull, 1]
-}))
+export const Organization: D.Decoder<Models.Organization> = /*#__PURE__*/ D.table<Models.Organization>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["name", D.string],
+  ["slug", D.string],
+  ["image_url", D.string, 1],
+  ["has_image", D.boolean],
+  ["members_count", D.number, 1],
+  ["missing_member_with_elevated_permissions", D.boolean, 1],
+  ["pending_invitations_count", D.number, 1],
+  ["max_allowed_memberships", D.number],
+  ["admin_delete_enabled", D.boolean],
+  ["public_metadata", D.metadata],
+  ["private_metadata", D.metadata, 1],
+  ["created_by", D.string, 1],
+  ["created_at", D.number],
+  ["updated_at", D.number],
+  ["last_active_at", D.number, 1],
+  ["role_set_key", D.stringOrNull, 1]
+])
 
 /** Decodes a `Models.OrganizationDomainVerification`. */
-export const OrganizationDomainVerification = /*#__PURE__*/ D.struct<Models.OrganizationDomainVerification>(() => ({
-  status: ["status", D.string],
-  strategy: ["strategy", D.string],
-  attempts: ["attempts", D.numberOrNull],
-  expireAt: ["expire_at", D.numberOrNull],
-  verifiedAt: ["verified_at", D.numberOrNull]
-}))
+export const OrganizationDomainVerification: D.Decoder<Models.OrganizationDomainVerification> = /*#__PURE__*/ D.table<Models.OrganizationDomainVerification>(() => [
+  ["status", D.string],
+  ["strategy", D.string],
+  ["attempts", D.numberOrNull],
+  ["expire_at", D.numberOrNull],
+  ["verified_at", D.numberOrNull]
+])
 
 /** Decodes a `Models.OrganizationInvitationPublicOrganizationData`. */
-export const OrganizationInvitationPublicOrganizationData = /*#__PURE__*/ D.struct<Models.OrganizationInvitationPublicOrganizationData>(() => ({
-  id: ["id", D.string],
-  name: ["name", D.string],
-  slug: ["slug", D.string],
-  imageUrl: ["image_url", D.string, 1],
-  hasImage: ["has_image", D.boolean]
-}))
+export const OrganizationInvitationPublicOrganizationData: D.Decoder<Models.OrganizationInvitationPublicOrganizationData> = /*#__PURE__*/ D.table<Models.OrganizationInvitationPublicOrganizationData>(() => [
+  ["id", D.string],
+  ["name", D.string],
+  ["slug", D.string],
+  ["image_url", D.string, 1],
+  ["has_image", D.boolean]
+])
 
 const OrganizationDomain$1 = (v: unknown) => v === null ? v : OrganizationDomainVerification(v)
 
@@ -1789,362 +1755,350 @@ const OrganizationDomain$3 = (v: unknown) => v === null ? v : OrganizationDomain
 const OrganizationDomain$4 = (v: unknown) => v === null ? v : OrganizationInvitationPublicOrganizationData(v)
 
 /** Decodes a `Models.OrganizationDomain`. */
-export const OrganizationDomain = /*#__PURE__*/ D.struct<Models.OrganizationDomain>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  organizationId: ["organization_id", D.string],
-  name: ["name", D.string],
-  enrollmentMode: ["enrollment_mode", D.string],
-  affiliationEmailAddress: ["affiliation_email_address", D.stringOrNull],
-  affiliationVerification: ["affiliation_verification", OrganizationDomain$1],
-  ownershipVerification: ["ownership_verification", OrganizationDomain$2],
-  verification: ["verification", OrganizationDomain$3],
-  totalPendingInvitations: ["total_pending_invitations", D.number],
-  totalPendingSuggestions: ["total_pending_suggestions", D.number],
-  publicOrganizationData: ["public_organization_data", OrganizationDomain$4, 1],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const OrganizationDomain: D.Decoder<Models.OrganizationDomain> = /*#__PURE__*/ D.table<Models.OrganizationDomain>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["organization_id", D.string],
+  ["name", D.string],
+  ["enrollment_mode", D.string],
+  ["affiliation_email_address", D.stringOrNull],
+  ["affiliation_verification", OrganizationDomain$1],
+  ["ownership_verification", OrganizationDomain$2],
+  ["verification", OrganizationDomain$3],
+  ["total_pending_invitations", D.number],
+  ["total_pending_suggestions", D.number],
+  ["public_organization_data", OrganizationDomain$4, 1],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
 const OrganizationDomainsResponse$1 = (v: unknown) => D.array(v, OrganizationDomain)
 
 /** Decodes a `Models.OrganizationDomainsResponse`. */
-export const OrganizationDomainsResponse = /*#__PURE__*/ D.struct<Models.OrganizationDomainsResponse>(() => ({
-  data: ["data", OrganizationDomainsResponse$1],
-  totalCount: ["total_count", D.number]
-}))
+export const OrganizationDomainsResponse: D.Decoder<Models.OrganizationDomainsResponse> = /*#__PURE__*/ D.table<Models.OrganizationDomainsResponse>(() => [
+  ["data", OrganizationDomainsResponse$1],
+  ["total_count", D.number]
+])
 
-const OrganizationInvitationPublicUserData$1 = /*#__PURE__*/ D.struct<Exclude<Models.OrganizationInvitationPublicUserData, null | undefined>>(() => ({
-  userId: ["user_id", D.string],
-  firstName: ["first_name", D.stringOrNull],
-  lastName: ["last_name", D.stringOrNull],
-  imageUrl: ["image_url", D.string],
-  hasImage: ["has_image", D.boolean],
-  identifier: ["identifier", D.string]
-}))
-
-const OrganizationInvitationPublicUserData$2 = (v: unknown) => v === null ? v : OrganizationInvitationPublicUserData$1(v)
+const OrganizationInvitationPublicUserData$1 = /*#__PURE__*/ D.table<Exclude<Models.OrganizationInvitationPublicUserData, null | undefined>>(() => [
+  ["user_id", D.string],
+  ["first_name", D.stringOrNull],
+  ["last_name", D.stringOrNull],
+  ["image_url", D.string],
+  ["has_image", D.boolean],
+  ["identifier", D.string]
+])
 
 /** Decodes a `Models.OrganizationInvitationPublicUserData`. */
-export const OrganizationInvitationPublicUserData = (i: unknown): D.DecodeResult<Models.OrganizationInvitationPublicUserData> => OrganizationInvitationPublicUserData$2(i)
+export const OrganizationInvitationPublicUserData: D.Decoder<Models.OrganizationInvitationPublicUserData> = (v) => v === null ? v : OrganizationInvitationPublicUserData$1(v)
 
-const OrganizationInvitation$1 = /*#__PURE__*/ D.union<Models.OrganizationInvitation["publicInviterData"]>(() => [OrganizationInvitationPublicUserData, $check11], () => [OrganizationInvitationPublicUserData$type, $check11])
+const OrganizationInvitation$1 = /*#__PURE__*/ D.union<Models.OrganizationInvitation["publicInviterData"]>(() => [OrganizationInvitationPublicUserData, $decoder2], () => [OrganizationInvitationPublicUserData$type, $decoder2])
 
 /** Decodes a `Models.OrganizationInvitation`. */
-export const OrganizationInvitation = /*#__PURE__*/ D.struct<Models.OrganizationInvitation>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  emailAddress: ["email_address", D.string],
-  role: ["role", D.string],
-  roleName: ["role_name", D.string],
-  organizationId: ["organization_id", D.string, 1],
-  inviterId: ["inviter_id", D.stringOrNull],
-  publicInviterData: ["public_inviter_data", OrganizationInvitation$1],
-  status: ["status", D.string, 1],
-  publicMetadata: ["public_metadata", D.metadata],
-  privateMetadata: ["private_metadata", D.metadata, 1],
-  url: ["url", D.stringOrNull],
-  expiresAt: ["expires_at", D.numberOrNull],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const OrganizationInvitation: D.Decoder<Models.OrganizationInvitation> = /*#__PURE__*/ D.table<Models.OrganizationInvitation>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["email_address", D.string],
+  ["role", D.string],
+  ["role_name", D.string],
+  ["organization_id", D.string, 1],
+  ["inviter_id", D.stringOrNull],
+  ["public_inviter_data", OrganizationInvitation$1],
+  ["status", D.string, 1],
+  ["public_metadata", D.metadata],
+  ["private_metadata", D.metadata, 1],
+  ["url", D.stringOrNull],
+  ["expires_at", D.numberOrNull],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
 /** Decodes a `Models.OrganizationInvitationWithPublicOrganizationData`. */
-export const OrganizationInvitationWithPublicOrganizationData = /*#__PURE__*/ D.struct<Models.OrganizationInvitationWithPublicOrganizationData>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  emailAddress: ["email_address", D.string],
-  role: ["role", D.string],
-  roleName: ["role_name", D.string],
-  organizationId: ["organization_id", D.string, 1],
-  inviterId: ["inviter_id", D.stringOrNull],
-  publicInviterData: ["public_inviter_data", OrganizationInvitationPublicUserData],
-  status: ["status", D.string, 1],
-  publicMetadata: ["public_metadata", D.metadata],
-  privateMetadata: ["private_metadata", D.metadata, 1],
-  url: ["url", D.stringOrNull],
-  expiresAt: ["expires_at", D.numberOrNull],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number],
-  publicOrganizationData: ["public_organization_data", OrganizationInvitationPublicOrganizationData, 1]
-}))
+export const OrganizationInvitationWithPublicOrganizationData: D.Decoder<Models.OrganizationInvitationWithPublicOrganizationData> = /*#__PURE__*/ D.table<Models.OrganizationInvitationWithPublicOrganizationData>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["email_address", D.string],
+  ["role", D.string],
+  ["role_name", D.string],
+  ["organization_id", D.string, 1],
+  ["inviter_id", D.stringOrNull],
+  ["public_inviter_data", OrganizationInvitationPublicUserData],
+  ["status", D.string, 1],
+  ["public_metadata", D.metadata],
+  ["private_metadata", D.metadata, 1],
+  ["url", D.stringOrNull],
+  ["expires_at", D.numberOrNull],
+  ["created_at", D.number],
+  ["updated_at", D.number],
+  ["public_organization_data", OrganizationInvitationPublicOrganizationData, 1]
+])
 
 const OrganizationInvitationsResponse$1 = (v: unknown) => D.array(v, OrganizationInvitation)
 
 /** Decodes a `Models.OrganizationInvitationsResponse`. */
-export const OrganizationInvitationsResponse = /*#__PURE__*/ D.struct<Models.OrganizationInvitationsResponse>(() => ({
-  data: ["data", OrganizationInvitationsResponse$1],
-  totalCount: ["total_count", D.number]
-}))
+export const OrganizationInvitationsResponse: D.Decoder<Models.OrganizationInvitationsResponse> = /*#__PURE__*/ D.table<Models.OrganizationInvitationsResponse>(() => [
+  ["data", OrganizationInvitationsResponse$1],
+  ["total_count", D.number]
+])
 
 const OrganizationInvitationsWithPublicOrganizationData$1 = (v: unknown) => D.array(v, OrganizationInvitationWithPublicOrganizationData)
 
 /** Decodes a `Models.OrganizationInvitationsWithPublicOrganizationData`. */
-export const OrganizationInvitationsWithPublicOrganizationData = /*#__PURE__*/ D.struct<Models.OrganizationInvitationsWithPublicOrganizationData>(() => ({
-  data: ["data", OrganizationInvitationsWithPublicOrganizationData$1],
-  totalCount: ["total_count", D.number]
-}))
+export const OrganizationInvitationsWithPublicOrganizationData: D.Decoder<Models.OrganizationInvitationsWithPublicOrganizationData> = /*#__PURE__*/ D.table<Models.OrganizationInvitationsWithPublicOrganizationData>(() => [
+  ["data", OrganizationInvitationsWithPublicOrganizationData$1],
+  ["total_count", D.number]
+])
 
 /** Decodes a `Models.OrganizationMembershipPublicUserData`. */
-export const OrganizationMembershipPublicUserData = /*#__PURE__*/ D.struct<Models.OrganizationMembershipPublicUserData>(() => ({
-  userId: ["user_id", D.string],
-  firstName: ["first_name", D.stringOrNull],
-  lastName: ["last_name", D.stringOrNull],
-  profileImageUrl: ["profile_image_url", D.stringOrNull],
-  imageUrl: ["image_url", D.string],
-  hasImage: ["has_image", D.boolean],
-  identifier: ["identifier", D.stringOrNull, 1],
-  username: ["username", D.stringOrNull, 1],
-  banned: ["banned", D.boolean, 1],
-  deprovisioned: ["deprovisioned", D.boolean, 1]
-}))
+export const OrganizationMembershipPublicUserData: D.Decoder<Models.OrganizationMembershipPublicUserData> = /*#__PURE__*/ D.table<Models.OrganizationMembershipPublicUserData>(() => [
+  ["user_id", D.string],
+  ["first_name", D.stringOrNull],
+  ["last_name", D.stringOrNull],
+  ["profile_image_url", D.stringOrNull],
+  ["image_url", D.string],
+  ["has_image", D.boolean],
+  ["identifier", D.stringOrNull, 1],
+  ["username", D.stringOrNull, 1],
+  ["banned", D.boolean, 1],
+  ["deprovisioned", D.boolean, 1]
+])
 
-const OrganizationMembership$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const OrganizationMembership$1 = (v: unknown) => D.array(v, $decoder1)
 
 /** Decodes a `Models.OrganizationMembership`. */
-export const OrganizationMembership = /*#__PURE__*/ D.struct<Models.OrganizationMembership>(() => ({
-  id: ["id", D.string],
-  object: ["object", D.string],
-  role: ["role", D.string],
-  roleName: ["role_name", D.string, 1],
-  permissions: ["permissions", OrganizationMembership$1],
-  publicMetadata: ["public_metadata", D.metadata],
-  privateMetadata: ["private_metadata", D.metadata, 1],
-  organization: ["organization", Organization],
-  publicUserData: ["public_user_data", OrganizationMembershipPublicUserData, 1],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const OrganizationMembership: D.Decoder<Models.OrganizationMembership> = /*#__PURE__*/ D.table<Models.OrganizationMembership>(() => [
+  ["id", D.string],
+  ["object", D.string],
+  ["role", D.string],
+  ["role_name", D.string, 1],
+  ["permissions", OrganizationMembership$1],
+  ["public_metadata", D.metadata],
+  ["private_metadata", D.metadata, 1],
+  ["organization", Organization],
+  ["public_user_data", OrganizationMembershipPublicUserData, 1],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
 const OrganizationMembershipsResponse$1 = (v: unknown) => D.array(v, OrganizationMembership)
 
 /** Decodes a `Models.OrganizationMembershipsResponse`. */
-export const OrganizationMembershipsResponse = /*#__PURE__*/ D.struct<Models.OrganizationMembershipsResponse>(() => ({
-  data: ["data", OrganizationMembershipsResponse$1],
-  totalCount: ["total_count", D.number]
-}))
+export const OrganizationMembershipsResponse: D.Decoder<Models.OrganizationMembershipsResponse> = /*#__PURE__*/ D.table<Models.OrganizationMembershipsResponse>(() => [
+  ["data", OrganizationMembershipsResponse$1],
+  ["total_count", D.number]
+])
 
-const OrganizationSettings$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const OrganizationSettings$1 = (v: unknown) => D.array(v, $decoder1)
 
 /** Decodes a `Models.OrganizationSettings`. */
-export const OrganizationSettings = /*#__PURE__*/ D.struct<Models.OrganizationSettings>(() => ({
-  object: ["object", D.string],
-  enabled: ["enabled", D.boolean],
-  maxAllowedMemberships: ["max_allowed_memberships", D.number],
-  maxAllowedRoles: ["max_allowed_roles", D.number],
-  maxRoleSetsAllowed: ["max_role_sets_allowed", D.number, 1],
-  maxAllowedDomains: ["max_allowed_domains", D.number],
-  maxAllowedPermissions: ["max_allowed_permissions", D.number, 1],
-  creatorRole: ["creator_role", D.string],
-  adminDeleteEnabled: ["admin_delete_enabled", D.boolean],
-  domainsEnabled: ["domains_enabled", D.boolean],
-  slugDisabled: ["slug_disabled", D.boolean, 1],
-  domainsEnrollmentModes: ["domains_enrollment_modes", OrganizationSettings$1],
-  domainsDefaultRole: ["domains_default_role", D.string],
-  initialRoleSetKey: ["initial_role_set_key", D.stringOrNull, 1]
-}))
+export const OrganizationSettings: D.Decoder<Models.OrganizationSettings> = /*#__PURE__*/ D.table<Models.OrganizationSettings>(() => [
+  ["object", D.string],
+  ["enabled", D.boolean],
+  ["max_allowed_memberships", D.number],
+  ["max_allowed_roles", D.number],
+  ["max_role_sets_allowed", D.number, 1],
+  ["max_allowed_domains", D.number],
+  ["max_allowed_permissions", D.number, 1],
+  ["creator_role", D.string],
+  ["admin_delete_enabled", D.boolean],
+  ["domains_enabled", D.boolean],
+  ["slug_disabled", D.boolean, 1],
+  ["domains_enrollment_modes", OrganizationSettings$1],
+  ["domains_default_role", D.string],
+  ["initial_role_set_key", D.stringOrNull, 1]
+])
 
 /** Decodes a `Models.OrganizationWithLogo`. */
-export const OrganizationWithLogo = /*#__PURE__*/ D.struct<Models.OrganizationWithLogo>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  name: ["name", D.string],
-  slug: ["slug", D.string],
-  imageUrl: ["image_url", D.string],
-  hasImage: ["has_image", D.boolean],
-  membersCount: ["members_count", D.number, 1],
-  missingMemberWithElevatedPermissions: ["missing_member_with_elevated_permissions", D.boolean, 1],
-  pendingInvitationsCount: ["pending_invitations_count", D.number, 1],
-  maxAllowedMemberships: ["max_allowed_memberships", D.number],
-  adminDeleteEnabled: ["admin_delete_enabled", D.boolean],
-  publicMetadata: ["public_metadata", D.metadata],
-  privateMetadata: ["private_metadata", D.metadata, 1],
-  createdBy: ["created_by", D.string, 1],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number],
-  lastActiveAt: ["last_active_at", D.number, 1],
-  roleSetKey: ["role_set_key", D.stringOrNull, 1],
-  logoUrl: ["logo_url", D.string, 1]
-}))
+export const OrganizationWithLogo: D.Decoder<Models.OrganizationWithLogo> = /*#__PURE__*/ D.table<Models.OrganizationWithLogo>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["name", D.string],
+  ["slug", D.string],
+  ["image_url", D.string],
+  ["has_image", D.boolean],
+  ["members_count", D.number, 1],
+  ["missing_member_with_elevated_permissions", D.boolean, 1],
+  ["pending_invitations_count", D.number, 1],
+  ["max_allowed_memberships", D.number],
+  ["admin_delete_enabled", D.boolean],
+  ["public_metadata", D.metadata],
+  ["private_metadata", D.metadata, 1],
+  ["created_by", D.string, 1],
+  ["created_at", D.number],
+  ["updated_at", D.number],
+  ["last_active_at", D.number, 1],
+  ["role_set_key", D.stringOrNull, 1],
+  ["logo_url", D.string, 1]
+])
 
 const OrganizationsResponse$1 = (v: unknown) => D.array(v, Organization)
 
 /** Decodes a `Models.OrganizationsResponse`. */
-export const OrganizationsResponse = /*#__PURE__*/ D.struct<Models.OrganizationsResponse>(() => ({
-  data: ["data", OrganizationsResponse$1],
-  totalCount: ["total_count", D.number]
-}))
+export const OrganizationsResponse: D.Decoder<Models.OrganizationsResponse> = /*#__PURE__*/ D.table<Models.OrganizationsResponse>(() => [
+  ["data", OrganizationsResponse$1],
+  ["total_count", D.number]
+])
 
 const PaginatedBillingPaymentAttemptResponse$1 = (v: unknown) => D.array(v, BillingPaymentAttempt)
 
 /** Decodes a `Models.PaginatedBillingPaymentAttemptResponse`. */
-export const PaginatedBillingPaymentAttemptResponse = /*#__PURE__*/ D.struct<Models.PaginatedBillingPaymentAttemptResponse>(() => ({
-  data: ["data", PaginatedBillingPaymentAttemptResponse$1],
-  totalCount: ["total_count", D.number]
-}))
+export const PaginatedBillingPaymentAttemptResponse: D.Decoder<Models.PaginatedBillingPaymentAttemptResponse> = /*#__PURE__*/ D.table<Models.PaginatedBillingPaymentAttemptResponse>(() => [
+  ["data", PaginatedBillingPaymentAttemptResponse$1],
+  ["total_count", D.number]
+])
 
 const PaginatedBillingPriceResponse$1 = (v: unknown) => D.array(v, BillingPriceResponse)
 
 /** Decodes a `Models.PaginatedBillingPriceResponse`. */
-export const PaginatedBillingPriceResponse = /*#__PURE__*/ D.struct<Models.PaginatedBillingPriceResponse>(() => ({
-  data: ["data", PaginatedBillingPriceResponse$1],
-  totalCount: ["total_count", D.number]
-}))
+export const PaginatedBillingPriceResponse: D.Decoder<Models.PaginatedBillingPriceResponse> = /*#__PURE__*/ D.table<Models.PaginatedBillingPriceResponse>(() => [
+  ["data", PaginatedBillingPriceResponse$1],
+  ["total_count", D.number]
+])
 
 const PaginatedBillingStatementResponse$1 = (v: unknown) => D.array(v, BillingStatement)
 
 /** Decodes a `Models.PaginatedBillingStatementResponse`. */
-export const PaginatedBillingStatementResponse = /*#__PURE__*/ D.struct<Models.PaginatedBillingStatementResponse>(() => ({
-  data: ["data", PaginatedBillingStatementResponse$1],
-  totalCount: ["total_count", D.number]
-}))
+export const PaginatedBillingStatementResponse: D.Decoder<Models.PaginatedBillingStatementResponse> = /*#__PURE__*/ D.table<Models.PaginatedBillingStatementResponse>(() => [
+  ["data", PaginatedBillingStatementResponse$1],
+  ["total_count", D.number]
+])
 
 const PaginatedCommercePlanResponse$1 = (v: unknown) => D.array(v, CommercePlan)
 
 /** Decodes a `Models.PaginatedCommercePlanResponse`. */
-export const PaginatedCommercePlanResponse = /*#__PURE__*/ D.struct<Models.PaginatedCommercePlanResponse>(() => ({
-  data: ["data", PaginatedCommercePlanResponse$1],
-  totalCount: ["total_count", D.number]
-}))
+export const PaginatedCommercePlanResponse: D.Decoder<Models.PaginatedCommercePlanResponse> = /*#__PURE__*/ D.table<Models.PaginatedCommercePlanResponse>(() => [
+  ["data", PaginatedCommercePlanResponse$1],
+  ["total_count", D.number]
+])
 
 const PaginatedCommerceSubscriptionItemResponse$1 = (v: unknown) => D.array(v, CommerceSubscriptionItem)
 
 /** Decodes a `Models.PaginatedCommerceSubscriptionItemResponse`. */
-export const PaginatedCommerceSubscriptionItemResponse = /*#__PURE__*/ D.struct<Models.PaginatedCommerceSubscriptionItemResponse>(() => ({
-  data: ["data", PaginatedCommerceSubscriptionItemResponse$1],
-  totalCount: ["total_count", D.number]
-}))
+export const PaginatedCommerceSubscriptionItemResponse: D.Decoder<Models.PaginatedCommerceSubscriptionItemResponse> = /*#__PURE__*/ D.table<Models.PaginatedCommerceSubscriptionItemResponse>(() => [
+  ["data", PaginatedCommerceSubscriptionItemResponse$1],
+  ["total_count", D.number]
+])
 
 /** Decodes a `Models.VerificationPasskey`. */
-export const VerificationPasskey = /*#__PURE__*/ D.struct<Models.VerificationPasskey>(() => ({
-  object: ["object", D.string, 1],
-  status: ["status", D.string],
-  strategy: ["strategy", D.string],
-  nonce: ["nonce", D.string, 1],
-  message: ["message", D.stringOrNull, 1],
-  attempts: ["attempts", D.numberOrNull],
-  expireAt: ["expire_at", D.numberOrNull],
-  verifiedAtClient: ["verified_at_client", D.stringOrNull, 1]
-}))
-
-const Passkey$1 = (v: unknown) => v === null ? v : VerificationPasskey(v)
+export const VerificationPasskey: D.Decoder<Models.VerificationPasskey> = /*#__PURE__*/ D.draft<Models.VerificationPasskey>((i, o) => {
+  if ("object" in i) o.object = D.string(i.object, 1)
+  o.status = D.string(i.status)
+  o.strategy = D.string(i.strategy)
+  if ("nonce" in i) o.nonce = D.string(i.nonce, 1)
+  if ("message" in i) o.message = D.stringOrNull(i.message, 1)
+  o.attempts = D.numberOrNull(i.attempts)
+  o.expireAt = D.numberOrNull(i.expire_at)
+  if ("verified_at_client" in i) o.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
+})
 
 /** Decodes a `Models.Passkey`. */
-export const Passkey = /*#__PURE__*/ D.struct<Models.Passkey>(() => ({
-  id: ["id", D.string, 1],
-  object: ["object", D.string],
-  name: ["name", D.string],
-  lastUsedAt: ["last_used_at", D.number],
-  verification: ["verification", Passkey$1]
-}))
+export const Passkey: D.Decoder<Models.Passkey> = /*#__PURE__*/ D.draft<Models.Passkey>((i, o) => {
+  if ("id" in i) o.id = D.string(i.id, 1)
+  o.object = D.string(i.object)
+  o.name = D.string(i.name)
+  o.lastUsedAt = D.number(i.last_used_at)
+  o.verification = D.nullable(VerificationPasskey, i.verification)
+})
 
 /** Decodes a `Models.PasswordHasher`. */
-export const PasswordHasher = (i: unknown): D.DecodeResult<Models.PasswordHasher> => typeof i === "string" ? i : D.expected("string", i)
+export const PasswordHasher: D.Decoder<Models.PasswordHasher> = (i: unknown): D.DecodeResult<Models.PasswordHasher> => typeof i === "string" ? i : D.expected("string", i)
 
 const Permissions$1 = (v: unknown) => D.array(v, Permission)
 
 /** Decodes a `Models.Permissions`. */
-export const Permissions = /*#__PURE__*/ D.struct<Models.Permissions>(() => ({
-  data: ["data", Permissions$1],
-  totalCount: ["total_count", D.number]
-}))
+export const Permissions: D.Decoder<Models.Permissions> = /*#__PURE__*/ D.table<Models.Permissions>(() => [
+  ["data", Permissions$1],
+  ["total_count", D.number]
+])
 
-const PhoneNumber$1 = /*#__PURE__*/ D.union<Exclude<Models.PhoneNumber["verification"], null | undefined>>(() => [VerificationOtp, VerificationAdmin], () => [VerificationOtp$type, VerificationAdmin$type])
+const PhoneNumber$1 = /*#__PURE__*/ D.union<Exclude<Models.PhoneNumber["verification"], null | undefined>>(() => [VerificationOtp, VerificationAdmin], () => [VerificationOtp$type, VerificationAdmin$type], "object", ["verification_otp", "verification_admin"])
 
-const PhoneNumber$2 = (v: unknown) => v === null ? v : PhoneNumber$1(v)
-
-const PhoneNumber$3 = (v: unknown) => D.array(v, IdentificationLink)
-
-const PhoneNumber$4 = (v: unknown) => D.arrayOf(v, D.isString, "string")
-
-const PhoneNumber$5 = (v: unknown) => v === null ? v : PhoneNumber$4(v)
+const PhoneNumber$2 = (v: unknown) => D.array(v, $decoder1)
 
 /** Decodes a `Models.PhoneNumber`. */
-export const PhoneNumber = /*#__PURE__*/ D.struct<Models.PhoneNumber>(() => ({
-  id: ["id", D.string, 1],
-  object: ["object", D.string],
-  phoneNumber: ["phone_number", D.string],
-  reservedForSecondFactor: ["reserved_for_second_factor", D.boolean, 1],
-  defaultSecondFactor: ["default_second_factor", D.boolean, 1],
-  reserved: ["reserved", D.boolean],
-  verification: ["verification", PhoneNumber$2],
-  linkedTo: ["linked_to", PhoneNumber$3],
-  backupCodes: ["backup_codes", PhoneNumber$5, 1],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const PhoneNumber: D.Decoder<Models.PhoneNumber> = /*#__PURE__*/ D.draft<Models.PhoneNumber>((i, o) => {
+  if ("id" in i) o.id = D.string(i.id, 1)
+  o.object = D.string(i.object)
+  o.phoneNumber = D.string(i.phone_number)
+  if ("reserved_for_second_factor" in i) o.reservedForSecondFactor = D.boolean(i.reserved_for_second_factor, 1)
+  if ("default_second_factor" in i) o.defaultSecondFactor = D.boolean(i.default_second_factor, 1)
+  o.reserved = D.boolean(i.reserved)
+  o.verification = D.nullable(PhoneNumber$1, i.verification)
+  o.linkedTo = D.items(IdentificationLink, i.linked_to)
+  if ("backup_codes" in i) o.backupCodes = D.nullable(PhoneNumber$2, i.backup_codes, 1)
+  o.createdAt = D.number(i.created_at)
+  o.updatedAt = D.number(i.updated_at)
+})
 
 /** Decodes a `Models.PriceTransitionRequest`. */
-export const PriceTransitionRequest = /*#__PURE__*/ D.struct<Models.PriceTransitionRequest>(() => ({
-  fromPriceId: ["from_price_id", D.string],
-  toPriceId: ["to_price_id", D.string]
-}))
+export const PriceTransitionRequest: D.Decoder<Models.PriceTransitionRequest> = /*#__PURE__*/ D.table<Models.PriceTransitionRequest>(() => [
+  ["from_price_id", D.string],
+  ["to_price_id", D.string]
+])
 
 /** Decodes a `Models.ProxyCheck`. */
-export const ProxyCheck = /*#__PURE__*/ D.struct<Models.ProxyCheck>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  domainId: ["domain_id", D.string],
-  lastRunAt: ["last_run_at", D.numberOrNull],
-  proxyUrl: ["proxy_url", D.string],
-  successful: ["successful", D.boolean],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const ProxyCheck: D.Decoder<Models.ProxyCheck> = /*#__PURE__*/ D.table<Models.ProxyCheck>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["domain_id", D.string],
+  ["last_run_at", D.numberOrNull],
+  ["proxy_url", D.string],
+  ["successful", D.boolean],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
-const ReassignmentMappings$1 = (v: unknown) => D.record(v, D.string)
+const ReassignmentMappings$1 = (v: unknown) => D.record(v, $decoder1)
 
 /** Decodes a `Models.ReassignmentMappings`. */
-export const ReassignmentMappings = (i: unknown): D.DecodeResult<Models.ReassignmentMappings> => ReassignmentMappings$1(i)
+export const ReassignmentMappings: D.Decoder<Models.ReassignmentMappings> = ReassignmentMappings$1
 
 /** Decodes a `Models.RedirectURL`. */
-export const RedirectURL = /*#__PURE__*/ D.struct<Models.RedirectURL>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  url: ["url", D.string],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
-
-const RedirectURLList$1 = (v: unknown) => D.array(v, RedirectURL)
+export const RedirectURL: D.Decoder<Models.RedirectURL> = /*#__PURE__*/ D.table<Models.RedirectURL>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["url", D.string],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
 /** Decodes a `Models.RedirectURLList`. */
-export const RedirectURLList = (i: unknown): D.DecodeResult<Models.RedirectURLList> => RedirectURLList$1(i)
+export const RedirectURLList: D.Decoder<Models.RedirectURLList> = (v) => D.array(v, RedirectURL)
 
 /** Decodes a `Models.RoleSetItem`. */
-export const RoleSetItem = /*#__PURE__*/ D.struct<Models.RoleSetItem>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  name: ["name", D.string],
-  key: ["key", D.string],
-  description: ["description", D.stringOrNull],
-  membersCount: ["members_count", D.numberOrNull, 1],
-  hasMembers: ["has_members", D.booleanOrNull, 1],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const RoleSetItem: D.Decoder<Models.RoleSetItem> = /*#__PURE__*/ D.table<Models.RoleSetItem>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["name", D.string],
+  ["key", D.string],
+  ["description", D.stringOrNull],
+  ["members_count", D.numberOrNull, 1],
+  ["has_members", D.booleanOrNull, 1],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
-const RoleSetMigration$1 = (v: unknown) => D.record(v, D.string)
+const RoleSetMigration$1 = (v: unknown) => D.record(v, $decoder1)
 
 const RoleSetMigration$2 = (v: unknown) => v === null ? v : RoleSetMigration$1(v)
 
 /** Decodes a `Models.RoleSetMigration`. */
-export const RoleSetMigration = /*#__PURE__*/ D.struct<Models.RoleSetMigration>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  organizationId: ["organization_id", D.stringOrNull, 1],
-  instanceId: ["instance_id", D.string],
-  sourceRoleSetId: ["source_role_set_id", D.string],
-  destRoleSetId: ["dest_role_set_id", D.stringOrNull, 1],
-  triggerType: ["trigger_type", D.string],
-  status: ["status", D.string],
-  migratedMembers: ["migrated_members", D.number],
-  mappings: ["mappings", RoleSetMigration$2, 1],
-  startedAt: ["started_at", D.numberOrNull, 1],
-  completedAt: ["completed_at", D.numberOrNull, 1],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const RoleSetMigration: D.Decoder<Models.RoleSetMigration> = /*#__PURE__*/ D.table<Models.RoleSetMigration>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["organization_id", D.stringOrNull, 1],
+  ["instance_id", D.string],
+  ["source_role_set_id", D.string],
+  ["dest_role_set_id", D.stringOrNull, 1],
+  ["trigger_type", D.string],
+  ["status", D.string],
+  ["migrated_members", D.number],
+  ["mappings", RoleSetMigration$2, 1],
+  ["started_at", D.numberOrNull, 1],
+  ["completed_at", D.numberOrNull, 1],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
 const RoleSet$1 = (v: unknown) => D.array(v, RoleSetItem)
 
@@ -2155,655 +2109,603 @@ const RoleSet$3 = (v: unknown) => v === null ? v : RoleSetItem(v)
 const RoleSet$4 = (v: unknown) => v === null ? v : RoleSetMigration(v)
 
 /** Decodes a `Models.RoleSet`. */
-export const RoleSet = /*#__PURE__*/ D.struct<Models.RoleSet>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  name: ["name", D.string],
-  key: ["key", D.string],
-  description: ["description", D.stringOrNull],
-  roles: ["roles", RoleSet$1],
-  defaultRole: ["default_role", RoleSet$2, 1],
-  creatorRole: ["creator_role", RoleSet$3, 1],
-  type: ["type", D.string],
-  roleSetMigration: ["role_set_migration", RoleSet$4, 1],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const RoleSet: D.Decoder<Models.RoleSet> = /*#__PURE__*/ D.table<Models.RoleSet>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["name", D.string],
+  ["key", D.string],
+  ["description", D.stringOrNull],
+  ["roles", RoleSet$1],
+  ["default_role", RoleSet$2, 1],
+  ["creator_role", RoleSet$3, 1],
+  ["type", D.string],
+  ["role_set_migration", RoleSet$4, 1],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
 const RoleSetsResponse$1 = (v: unknown) => D.array(v, RoleSet)
 
 /** Decodes a `Models.RoleSetsResponse`. */
-export const RoleSetsResponse = /*#__PURE__*/ D.struct<Models.RoleSetsResponse>(() => ({
-  data: ["data", RoleSetsResponse$1],
-  totalCount: ["total_count", D.number]
-}))
+export const RoleSetsResponse: D.Decoder<Models.RoleSetsResponse> = /*#__PURE__*/ D.table<Models.RoleSetsResponse>(() => [
+  ["data", RoleSetsResponse$1],
+  ["total_count", D.number]
+])
 
 const Roles$1 = (v: unknown) => D.array(v, Role)
 
 /** Decodes a `Models.Roles`. */
-export const Roles = /*#__PURE__*/ D.struct<Models.Roles>(() => ({
-  data: ["data", Roles$1],
-  totalCount: ["total_count", D.number]
-}))
-
-const SAMLAccountConnection$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+export const Roles: D.Decoder<Models.Roles> = /*#__PURE__*/ D.table<Models.Roles>(() => [
+  ["data", Roles$1],
+  ["total_count", D.number]
+])
 
 /** Decodes a `Models.SAMLAccountConnection`. */
-export const SAMLAccountConnection = /*#__PURE__*/ D.struct<Models.SAMLAccountConnection>(() => ({
-  id: ["id", D.string],
-  name: ["name", D.string],
-  domain: ["domain", D.string, 1],
-  domains: ["domains", SAMLAccountConnection$1, 1],
-  active: ["active", D.boolean],
-  provider: ["provider", D.string],
-  syncUserAttributes: ["sync_user_attributes", D.boolean],
-  allowSubdomains: ["allow_subdomains", D.boolean, 1],
-  allowIdpInitiated: ["allow_idp_initiated", D.boolean, 1],
-  disableAdditionalIdentifications: ["disable_additional_identifications", D.boolean, 1],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const SAMLAccountConnection: D.Decoder<Models.SAMLAccountConnection> = /*#__PURE__*/ D.draft<Models.SAMLAccountConnection>((i, o) => {
+  o.id = D.string(i.id)
+  o.name = D.string(i.name)
+  if ("domain" in i) o.domain = D.string(i.domain, 1)
+  if ("domains" in i) o.domains = D.items($decoder1, i.domains, 1)
+  o.active = D.boolean(i.active)
+  o.provider = D.string(i.provider)
+  o.syncUserAttributes = D.boolean(i.sync_user_attributes)
+  if ("allow_subdomains" in i) o.allowSubdomains = D.boolean(i.allow_subdomains, 1)
+  if ("allow_idp_initiated" in i) o.allowIdpInitiated = D.boolean(i.allow_idp_initiated, 1)
+  if ("disable_additional_identifications" in i) o.disableAdditionalIdentifications = D.boolean(i.disable_additional_identifications, 1)
+  o.createdAt = D.number(i.created_at)
+  o.updatedAt = D.number(i.updated_at)
+})
 
-const SAMLAccount$1 = /*#__PURE__*/ D.union<Exclude<Models.SAMLAccount["verification"], null | undefined>>(() => [VerificationSaml, VerificationTicket], () => [VerificationSaml$type, VerificationTicket$type])
-
-const SAMLAccount$2 = (v: unknown) => v === null ? v : SAMLAccount$1(v)
-
-const SAMLAccount$3 = (v: unknown) => v === null ? v : SAMLAccountConnection(v)
+const SAMLAccount$1 = /*#__PURE__*/ D.union<Exclude<Models.SAMLAccount["verification"], null | undefined>>(() => [VerificationSaml, VerificationTicket], () => [VerificationSaml$type, VerificationTicket$type], "object", ["verification_saml", "verification_ticket"])
 
 /** Decodes a `Models.SAMLAccount`. */
-export const SAMLAccount = /*#__PURE__*/ D.struct<Models.SAMLAccount>(() => ({
-  id: ["id", D.string],
-  object: ["object", D.string],
-  provider: ["provider", D.string],
-  active: ["active", D.boolean],
-  emailAddress: ["email_address", D.string],
-  firstName: ["first_name", D.stringOrNull, 1],
-  lastName: ["last_name", D.stringOrNull, 1],
-  providerUserId: ["provider_user_id", D.stringOrNull, 1],
-  lastAuthenticatedAt: ["last_authenticated_at", D.numberOrNull, 1],
-  publicMetadata: ["public_metadata", D.metadata, 1],
-  verification: ["verification", SAMLAccount$2],
-  samlConnection: ["saml_connection", SAMLAccount$3, 1]
-}))
+export const SAMLAccount: D.Decoder<Models.SAMLAccount> = /*#__PURE__*/ D.draft<Models.SAMLAccount>((i, o) => {
+  o.id = D.string(i.id)
+  o.object = D.string(i.object)
+  o.provider = D.string(i.provider)
+  o.active = D.boolean(i.active)
+  o.emailAddress = D.string(i.email_address)
+  if ("first_name" in i) o.firstName = D.stringOrNull(i.first_name, 1)
+  if ("last_name" in i) o.lastName = D.stringOrNull(i.last_name, 1)
+  if ("provider_user_id" in i) o.providerUserId = D.stringOrNull(i.provider_user_id, 1)
+  if ("last_authenticated_at" in i) o.lastAuthenticatedAt = D.numberOrNull(i.last_authenticated_at, 1)
+  if ("public_metadata" in i) o.publicMetadata = D.decode(D.metadata, i.public_metadata, 1)
+  o.verification = D.nullable(SAMLAccount$1, i.verification)
+  if ("saml_connection" in i) o.samlConnection = D.nullable(SAMLAccountConnection, i.saml_connection, 1)
+})
 
 /** Decodes a `Models.SAMLConnectionAttributeMapping`. */
-export const SAMLConnectionAttributeMapping = /*#__PURE__*/ D.struct<Models.SAMLConnectionAttributeMapping>(() => ({
-  userId: ["user_id", D.string],
-  emailAddress: ["email_address", D.string],
-  firstName: ["first_name", D.string],
-  lastName: ["last_name", D.string]
-}))
+export const SAMLConnectionAttributeMapping: D.Decoder<Models.SAMLConnectionAttributeMapping> = /*#__PURE__*/ D.table<Models.SAMLConnectionAttributeMapping>(() => [
+  ["user_id", D.string],
+  ["email_address", D.string],
+  ["first_name", D.string],
+  ["last_name", D.string]
+])
 
 /** Decodes a `Models.SAMLConnectionLoginHint`. */
-export const SAMLConnectionLoginHint = /*#__PURE__*/ D.struct<Models.SAMLConnectionLoginHint>(() => ({
-  mode: ["mode", D.string],
-  source: ["source", D.string, 1]
-}))
+export const SAMLConnectionLoginHint: D.Decoder<Models.SAMLConnectionLoginHint> = /*#__PURE__*/ D.table<Models.SAMLConnectionLoginHint>(() => [
+  ["mode", D.string],
+  ["source", D.string, 1]
+])
 
-const SAMLConnection$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const SAMLConnection$1 = (v: unknown) => D.array(v, $decoder1)
 
 /** Decodes a `Models.SAMLConnection`. */
-export const SAMLConnection = /*#__PURE__*/ D.struct<Models.SAMLConnection>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  name: ["name", D.string],
-  domain: ["domain", D.string, 1],
-  domains: ["domains", SAMLConnection$1, 1],
-  idpEntityId: ["idp_entity_id", D.stringOrNull],
-  idpSsoUrl: ["idp_sso_url", D.stringOrNull],
-  idpCertificate: ["idp_certificate", D.stringOrNull],
-  idpCertificateIssuedAt: ["idp_certificate_issued_at", D.numberOrNull],
-  idpCertificateExpiresAt: ["idp_certificate_expires_at", D.numberOrNull],
-  idpMetadataUrl: ["idp_metadata_url", D.stringOrNull, 1],
-  idpMetadata: ["idp_metadata", D.stringOrNull, 1],
-  acsUrl: ["acs_url", D.string],
-  spEntityId: ["sp_entity_id", D.string],
-  spMetadataUrl: ["sp_metadata_url", D.string],
-  organizationId: ["organization_id", D.stringOrNull, 1],
-  attributeMapping: ["attribute_mapping", SAMLConnectionAttributeMapping, 1],
-  active: ["active", D.boolean],
-  provider: ["provider", D.string],
-  userCount: ["user_count", D.number],
-  syncUserAttributes: ["sync_user_attributes", D.boolean],
-  allowSubdomains: ["allow_subdomains", D.boolean],
-  allowIdpInitiated: ["allow_idp_initiated", D.boolean],
-  disableAdditionalIdentifications: ["disable_additional_identifications", D.boolean],
-  allowOrganizationAccountLinking: ["allow_organization_account_linking", D.boolean],
-  forceAuthn: ["force_authn", D.boolean],
-  loginHint: ["login_hint", SAMLConnectionLoginHint],
-  enterpriseConnectionId: ["enterprise_connection_id", D.stringOrNull, 1],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const SAMLConnection: D.Decoder<Models.SAMLConnection> = /*#__PURE__*/ D.table<Models.SAMLConnection>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["name", D.string],
+  ["domain", D.string, 1],
+  ["domains", SAMLConnection$1, 1],
+  ["idp_entity_id", D.stringOrNull],
+  ["idp_sso_url", D.stringOrNull],
+  ["idp_certificate", D.stringOrNull],
+  ["idp_certificate_issued_at", D.numberOrNull],
+  ["idp_certificate_expires_at", D.numberOrNull],
+  ["idp_metadata_url", D.stringOrNull, 1],
+  ["idp_metadata", D.stringOrNull, 1],
+  ["acs_url", D.string],
+  ["sp_entity_id", D.string],
+  ["sp_metadata_url", D.string],
+  ["organization_id", D.stringOrNull, 1],
+  ["attribute_mapping", SAMLConnectionAttributeMapping, 1],
+  ["active", D.boolean],
+  ["provider", D.string],
+  ["user_count", D.number],
+  ["sync_user_attributes", D.boolean],
+  ["allow_subdomains", D.boolean],
+  ["allow_idp_initiated", D.boolean],
+  ["disable_additional_identifications", D.boolean],
+  ["allow_organization_account_linking", D.boolean],
+  ["force_authn", D.boolean],
+  ["login_hint", SAMLConnectionLoginHint],
+  ["enterprise_connection_id", D.stringOrNull, 1],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
 const SAMLConnections$1 = (v: unknown) => D.array(v, SAMLConnection)
 
 /** Decodes a `Models.SAMLConnections`. */
-export const SAMLConnections = /*#__PURE__*/ D.struct<Models.SAMLConnections>(() => ({
-  data: ["data", SAMLConnections$1],
-  totalCount: ["total_count", D.number]
-}))
+export const SAMLConnections: D.Decoder<Models.SAMLConnections> = /*#__PURE__*/ D.table<Models.SAMLConnections>(() => [
+  ["data", SAMLConnections$1],
+  ["total_count", D.number]
+])
 
-const SCIMDirectory$1 = (v: unknown) => D.record(v, D.string)
+const SCIMDirectory$1 = (v: unknown) => D.record(v, $decoder1)
 
-const SCIMDirectory$2 = /*#__PURE__*/ D.struct<Exclude<Models.SCIMDirectory["customAttributes"], undefined>[number]>(() => ({
-  name: ["name", D.string, 1],
-  key: ["key", D.string, 1],
-  ssoPath: ["sso_path", D.string, 1],
-  scimPath: ["scim_path", D.string, 1],
-  directoryPath: ["directory_path", D.string, 1],
-  multiValued: ["multi_valued", D.boolean, 1]
-}))
+const SCIMDirectory$2 = /*#__PURE__*/ D.table<Exclude<Models.SCIMDirectory["customAttributes"], undefined>[number]>(() => [
+  ["name", D.string, 1],
+  ["key", D.string, 1],
+  ["sso_path", D.string, 1],
+  ["scim_path", D.string, 1],
+  ["directory_path", D.string, 1],
+  ["multi_valued", D.boolean, 1]
+])
 
 const SCIMDirectory$3 = (v: unknown) => D.array(v, SCIMDirectory$2)
 
 /** Decodes a `Models.SCIMDirectory`. */
-export const SCIMDirectory = /*#__PURE__*/ D.struct<Models.SCIMDirectory>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  name: ["name", D.string],
-  enterpriseConnectionId: ["enterprise_connection_id", D.stringOrNull, 1],
-  endpointUrl: ["endpoint_url", D.string],
-  provider: ["provider", D.string],
-  enabled: ["enabled", D.boolean],
-  groupRoleMappingEnabled: ["group_role_mapping_enabled", D.boolean],
-  attributeMapping: ["attribute_mapping", SCIMDirectory$1],
-  customAttributes: ["custom_attributes", SCIMDirectory$3, 1],
-  apiKey: ["api_key", D.stringOrNull, 1],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
-
-const SCIMDirectories$1 = (v: unknown) => D.array(v, SCIMDirectory)
+export const SCIMDirectory: D.Decoder<Models.SCIMDirectory> = /*#__PURE__*/ D.table<Models.SCIMDirectory>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["name", D.string],
+  ["enterprise_connection_id", D.stringOrNull, 1],
+  ["endpoint_url", D.string],
+  ["provider", D.string],
+  ["enabled", D.boolean],
+  ["group_role_mapping_enabled", D.boolean],
+  ["attribute_mapping", SCIMDirectory$1],
+  ["custom_attributes", SCIMDirectory$3, 1],
+  ["api_key", D.stringOrNull, 1],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
 /** Decodes a `Models.SCIMDirectories`. */
-export const SCIMDirectories = (i: unknown): D.DecodeResult<Models.SCIMDirectories> => SCIMDirectories$1(i)
+export const SCIMDirectories: D.Decoder<Models.SCIMDirectories> = (v) => D.array(v, SCIMDirectory)
 
 /** Decodes a `Models.SCIMDirectoryList`. */
-export const SCIMDirectoryList = /*#__PURE__*/ D.struct<Models.SCIMDirectoryList>(() => ({
-  data: ["data", SCIMDirectories],
-  totalCount: ["total_count", D.number]
-}))
+export const SCIMDirectoryList: D.Decoder<Models.SCIMDirectoryList> = /*#__PURE__*/ D.table<Models.SCIMDirectoryList>(() => [
+  ["data", SCIMDirectories],
+  ["total_count", D.number]
+])
 
 /** Decodes a `Models.SCIMGroupRoleMapping`. */
-export const SCIMGroupRoleMapping = /*#__PURE__*/ D.struct<Models.SCIMGroupRoleMapping>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  scimDirectoryId: ["scim_directory_id", D.string],
-  directoryId: ["directory_id", D.string],
-  scimGroupId: ["scim_group_id", D.string],
-  directoryGroupId: ["directory_group_id", D.string],
-  scimGroupDisplayName: ["scim_group_display_name", D.string],
-  directoryGroupDisplayName: ["directory_group_display_name", D.string],
-  role: ["role", Role, 1],
-  precedence: ["precedence", D.number],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const SCIMGroupRoleMapping: D.Decoder<Models.SCIMGroupRoleMapping> = /*#__PURE__*/ D.table<Models.SCIMGroupRoleMapping>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["scim_directory_id", D.string],
+  ["directory_id", D.string],
+  ["scim_group_id", D.string],
+  ["directory_group_id", D.string],
+  ["scim_group_display_name", D.string],
+  ["directory_group_display_name", D.string],
+  ["role", Role, 1],
+  ["precedence", D.number],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
 /** Decodes a `Models.SCIMGroupRoleMappingDeleted`. */
-export const SCIMGroupRoleMappingDeleted = /*#__PURE__*/ D.struct<Models.SCIMGroupRoleMappingDeleted>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  deleted: ["deleted", D.boolean]
-}))
-
-const SCIMGroupRoleMappings$1 = (v: unknown) => D.array(v, SCIMGroupRoleMapping)
+export const SCIMGroupRoleMappingDeleted: D.Decoder<Models.SCIMGroupRoleMappingDeleted> = /*#__PURE__*/ D.table<Models.SCIMGroupRoleMappingDeleted>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["deleted", D.boolean]
+])
 
 /** Decodes a `Models.SCIMGroupRoleMappings`. */
-export const SCIMGroupRoleMappings = (i: unknown): D.DecodeResult<Models.SCIMGroupRoleMappings> => SCIMGroupRoleMappings$1(i)
+export const SCIMGroupRoleMappings: D.Decoder<Models.SCIMGroupRoleMappings> = (v) => D.array(v, SCIMGroupRoleMapping)
 
 /** Decodes a `Models.SCIMGroupRoleMappingList`. */
-export const SCIMGroupRoleMappingList = /*#__PURE__*/ D.struct<Models.SCIMGroupRoleMappingList>(() => ({
-  data: ["data", SCIMGroupRoleMappings],
-  totalCount: ["total_count", D.number]
-}))
+export const SCIMGroupRoleMappingList: D.Decoder<Models.SCIMGroupRoleMappingList> = /*#__PURE__*/ D.table<Models.SCIMGroupRoleMappingList>(() => [
+  ["data", SCIMGroupRoleMappings],
+  ["total_count", D.number]
+])
 
 /** Decodes a `Models.SCIMUserMetadata`. */
-export const SCIMUserMetadata = /*#__PURE__*/ D.struct<Models.SCIMUserMetadata>(() => ({
-  directoryId: ["directory_id", D.string],
-  directoryEnabled: ["directory_enabled", D.boolean, 1],
-  externalId: ["external_id", D.stringOrNull]
-}))
-
-const SessionList$1 = (v: unknown) => D.array(v, Session)
+export const SCIMUserMetadata: D.Decoder<Models.SCIMUserMetadata> = /*#__PURE__*/ D.draft<Models.SCIMUserMetadata>((i, o) => {
+  o.directoryId = D.string(i.directory_id)
+  if ("directory_enabled" in i) o.directoryEnabled = D.boolean(i.directory_enabled, 1)
+  o.externalId = D.stringOrNull(i.external_id)
+})
 
 /** Decodes a `Models.SessionList`. */
-export const SessionList = (i: unknown): D.DecodeResult<Models.SessionList> => SessionList$1(i)
+export const SessionList: D.Decoder<Models.SessionList> = (v) => D.array(v, Session)
 
 /** Decodes a `Models.Token`. */
-export const Token = /*#__PURE__*/ D.struct<Models.Token>(() => ({
-  object: ["object", $check12],
-  jwt: ["jwt", D.string]
-}))
+export const Token: D.Decoder<Models.Token> = /*#__PURE__*/ D.table<Models.Token>(() => [
+  ["object", $check11],
+  ["jwt", D.string]
+])
 
 const SessionRefresh$1 = (v: unknown) => D.discriminated<Models.SessionRefresh>(v, [["object", { "token": [Token], "cookies": [Cookies] }]], [])
 
 /** Decodes a `Models.SessionRefresh`. */
-export const SessionRefresh = (i: unknown): D.DecodeResult<Models.SessionRefresh> => SessionRefresh$1(i)
+export const SessionRefresh: D.Decoder<Models.SessionRefresh> = SessionRefresh$1
 
 /** Decodes a `Models.SignInToken`. */
-export const SignInToken = /*#__PURE__*/ D.struct<Models.SignInToken>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  status: ["status", D.string],
-  userId: ["user_id", D.string],
-  token: ["token", D.string, 1],
-  url: ["url", D.stringOrNull, 1],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const SignInToken: D.Decoder<Models.SignInToken> = /*#__PURE__*/ D.table<Models.SignInToken>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["status", D.string],
+  ["user_id", D.string],
+  ["token", D.string, 1],
+  ["url", D.stringOrNull, 1],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
-const SignUpVerification$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const SignUpVerification$1 = (v: unknown) => D.array(v, $decoder1)
 
-const SignUpVerification$2 = /*#__PURE__*/ D.struct<Exclude<Models.SignUpVerification, null | undefined>>(() => ({
-  nextAction: ["next_action", D.string, 1],
-  supportedStrategies: ["supported_strategies", SignUpVerification$1, 1]
-}))
-
-const SignUpVerification$3 = (v: unknown) => v === null ? v : SignUpVerification$2(v)
+const SignUpVerification$2 = /*#__PURE__*/ D.table<Exclude<Models.SignUpVerification, null | undefined>>(() => [
+  ["next_action", D.string, 1],
+  ["supported_strategies", SignUpVerification$1, 1]
+])
 
 /** Decodes a `Models.SignUpVerification`. */
-export const SignUpVerification = (i: unknown): D.DecodeResult<Models.SignUpVerification> => SignUpVerification$3(i)
+export const SignUpVerification: D.Decoder<Models.SignUpVerification> = (v) => v === null ? v : SignUpVerification$2(v)
 
 const SignUpVerifications$1 = (v: unknown) => v === null ? v : D.metadata(v)
 
 /** Decodes a `Models.SignUpVerifications`. */
-export const SignUpVerifications = /*#__PURE__*/ D.struct<Models.SignUpVerifications>(() => ({
-  emailAddress: ["email_address", SignUpVerification],
-  phoneNumber: ["phone_number", SignUpVerification],
-  web3Wallet: ["web3_wallet", SignUpVerification],
-  externalAccount: ["external_account", SignUpVerifications$1]
-}))
+export const SignUpVerifications: D.Decoder<Models.SignUpVerifications> = /*#__PURE__*/ D.table<Models.SignUpVerifications>(() => [
+  ["email_address", SignUpVerification],
+  ["phone_number", SignUpVerification],
+  ["web3_wallet", SignUpVerification],
+  ["external_account", SignUpVerifications$1]
+])
 
-const SignUp$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const SignUp$1 = (v: unknown) => D.array(v, $decoder1)
 
-const SignUp$2 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const SignUp$2 = (v: unknown) => D.array(v, $decoder1)
 
-const SignUp$3 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const SignUp$3 = (v: unknown) => D.array(v, $decoder1)
 
-const SignUp$4 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const SignUp$4 = (v: unknown) => D.array(v, $decoder1)
 
 /** Decodes a `Models.SignUp`. */
-export const SignUp = /*#__PURE__*/ D.struct<Models.SignUp>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  status: ["status", D.string],
-  requiredFields: ["required_fields", SignUp$1],
-  optionalFields: ["optional_fields", SignUp$2],
-  missingFields: ["missing_fields", SignUp$3],
-  unverifiedFields: ["unverified_fields", SignUp$4],
-  verifications: ["verifications", SignUpVerifications],
-  username: ["username", D.stringOrNull],
-  emailAddress: ["email_address", D.stringOrNull],
-  phoneNumber: ["phone_number", D.stringOrNull],
-  web3Wallet: ["web3_wallet", D.stringOrNull],
-  passwordEnabled: ["password_enabled", D.boolean],
-  firstName: ["first_name", D.stringOrNull],
-  lastName: ["last_name", D.stringOrNull],
-  unsafeMetadata: ["unsafe_metadata", D.metadata, 1],
-  publicMetadata: ["public_metadata", D.metadata, 1],
-  customAction: ["custom_action", D.boolean],
-  externalId: ["external_id", D.stringOrNull],
-  createdSessionId: ["created_session_id", D.stringOrNull],
-  createdUserId: ["created_user_id", D.stringOrNull],
-  abandonAt: ["abandon_at", D.number],
-  legalAcceptedAt: ["legal_accepted_at", D.numberOrNull],
-  locale: ["locale", D.stringOrNull, 1],
-  externalAccount: ["external_account", D.metadata, 1]
-}))
+export const SignUp: D.Decoder<Models.SignUp> = /*#__PURE__*/ D.table<Models.SignUp>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["status", D.string],
+  ["required_fields", SignUp$1],
+  ["optional_fields", SignUp$2],
+  ["missing_fields", SignUp$3],
+  ["unverified_fields", SignUp$4],
+  ["verifications", SignUpVerifications],
+  ["username", D.stringOrNull],
+  ["email_address", D.stringOrNull],
+  ["phone_number", D.stringOrNull],
+  ["web3_wallet", D.stringOrNull],
+  ["password_enabled", D.boolean],
+  ["first_name", D.stringOrNull],
+  ["last_name", D.stringOrNull],
+  ["unsafe_metadata", D.metadata, 1],
+  ["public_metadata", D.metadata, 1],
+  ["custom_action", D.boolean],
+  ["external_id", D.stringOrNull],
+  ["created_session_id", D.stringOrNull],
+  ["created_user_id", D.stringOrNull],
+  ["abandon_at", D.number],
+  ["legal_accepted_at", D.numberOrNull],
+  ["locale", D.stringOrNull, 1],
+  ["external_account", D.metadata, 1]
+])
 
 /** Decodes a `Models.SvixURL`. */
-export const SvixURL = /*#__PURE__*/ D.struct<Models.SvixURL>(() => ({
-  svixUrl: ["svix_url", D.string]
-}))
+export const SvixURL: D.Decoder<Models.SvixURL> = /*#__PURE__*/ D.table<Models.SvixURL>(() => [
+  ["svix_url", D.string]
+])
 
-const Template$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const Template$1 = (v: unknown) => D.array(v, $decoder1)
 
-const Template$2 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const Template$2 = (v: unknown) => D.array(v, $decoder1)
 
 /** Decodes a `Models.Template`. */
-export const Template = /*#__PURE__*/ D.struct<Models.Template>(() => ({
-  id: ["id", D.string, 1],
-  object: ["object", D.string, 1],
-  instanceId: ["instance_id", D.stringOrNull, 1],
-  resourceType: ["resource_type", D.string, 1],
-  templateType: ["template_type", D.string, 1],
-  name: ["name", D.string, 1],
-  slug: ["slug", D.string, 1],
-  position: ["position", D.number, 1],
-  canRevert: ["can_revert", D.boolean, 1],
-  canDelete: ["can_delete", D.boolean, 1],
-  canEditBody: ["can_edit_body", D.boolean, 1],
-  canToggle: ["can_toggle", D.boolean, 1],
-  subject: ["subject", D.stringOrNull, 1],
-  markup: ["markup", D.string, 1],
-  body: ["body", D.string, 1],
-  availableVariables: ["available_variables", Template$1, 1],
-  requiredVariables: ["required_variables", Template$2, 1],
-  fromEmailName: ["from_email_name", D.string, 1],
-  replyToEmailName: ["reply_to_email_name", D.string, 1],
-  deliveredByClerk: ["delivered_by_clerk", D.boolean, 1],
-  enabled: ["enabled", D.boolean, 1],
-  flaggedAsSuspicious: ["flagged_as_suspicious", D.boolean, 1],
-  updatedAt: ["updated_at", D.number, 1],
-  createdAt: ["created_at", D.number, 1]
-}))
-
-const TemplateList$1 = (v: unknown) => D.array(v, Template)
+export const Template: D.Decoder<Models.Template> = /*#__PURE__*/ D.table<Models.Template>(() => [
+  ["id", D.string, 1],
+  ["object", D.string, 1],
+  ["instance_id", D.stringOrNull, 1],
+  ["resource_type", D.string, 1],
+  ["template_type", D.string, 1],
+  ["name", D.string, 1],
+  ["slug", D.string, 1],
+  ["position", D.number, 1],
+  ["can_revert", D.boolean, 1],
+  ["can_delete", D.boolean, 1],
+  ["can_edit_body", D.boolean, 1],
+  ["can_toggle", D.boolean, 1],
+  ["subject", D.stringOrNull, 1],
+  ["markup", D.string, 1],
+  ["body", D.string, 1],
+  ["available_variables", Template$1, 1],
+  ["required_variables", Template$2, 1],
+  ["from_email_name", D.string, 1],
+  ["reply_to_email_name", D.string, 1],
+  ["delivered_by_clerk", D.boolean, 1],
+  ["enabled", D.boolean, 1],
+  ["flagged_as_suspicious", D.boolean, 1],
+  ["updated_at", D.number, 1],
+  ["created_at", D.number, 1]
+])
 
 /** Decodes a `Models.TemplateList`. */
-export const TemplateList = (i: unknown): D.DecodeResult<Models.TemplateList> => TemplateList$1(i)
+export const TemplateList: D.Decoder<Models.TemplateList> = (v) => D.array(v, Template)
 
 /** Decodes a `Models.TestingToken`. */
-export const TestingToken = /*#__PURE__*/ D.struct<Models.TestingToken>(() => ({
-  object: ["object", D.string],
-  token: ["token", D.string],
-  expiresAt: ["expires_at", D.number]
-}))
+export const TestingToken: D.Decoder<Models.TestingToken> = /*#__PURE__*/ D.table<Models.TestingToken>(() => [
+  ["object", D.string],
+  ["token", D.string],
+  ["expires_at", D.number]
+])
 
 /** Decodes a `Models.TotalCount`. */
-export const TotalCount = /*#__PURE__*/ D.struct<Models.TotalCount>(() => ({
-  object: ["object", D.string],
-  totalCount: ["total_count", D.number]
-}))
+export const TotalCount: D.Decoder<Models.TotalCount> = /*#__PURE__*/ D.table<Models.TotalCount>(() => [
+  ["object", D.string],
+  ["total_count", D.number]
+])
 
 /** Decodes a `Models.TrustedDevice`. */
-export const TrustedDevice = /*#__PURE__*/ D.struct<Models.TrustedDevice>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  platform: ["platform", D.string],
-  appIdentifier: ["app_identifier", D.string],
-  name: ["name", D.stringOrNull, 1],
-  algorithm: ["algorithm", D.string],
-  status: ["status", D.string],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number],
-  lastUsedAt: ["last_used_at", D.numberOrNull, 1],
-  revokedAt: ["revoked_at", D.numberOrNull, 1]
-}))
+export const TrustedDevice: D.Decoder<Models.TrustedDevice> = /*#__PURE__*/ D.table<Models.TrustedDevice>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["platform", D.string],
+  ["app_identifier", D.string],
+  ["name", D.stringOrNull, 1],
+  ["algorithm", D.string],
+  ["status", D.string],
+  ["created_at", D.number],
+  ["updated_at", D.number],
+  ["last_used_at", D.numberOrNull, 1],
+  ["revoked_at", D.numberOrNull, 1]
+])
 
 const TrustedDeviceList$1 = (v: unknown) => D.array(v, TrustedDevice)
 
 /** Decodes a `Models.TrustedDeviceList`. */
-export const TrustedDeviceList = /*#__PURE__*/ D.struct<Models.TrustedDeviceList>(() => ({
-  data: ["data", TrustedDeviceList$1],
-  totalCount: ["total_count", D.number]
-}))
+export const TrustedDeviceList: D.Decoder<Models.TrustedDeviceList> = /*#__PURE__*/ D.table<Models.TrustedDeviceList>(() => [
+  ["data", TrustedDeviceList$1],
+  ["total_count", D.number]
+])
 
 /** Decodes a `Models.VerificationWeb3`. */
-export const VerificationWeb3 = /*#__PURE__*/ D.struct<Models.VerificationWeb3>(() => ({
-  object: ["object", $check13, 1],
-  status: ["status", D.string],
-  strategy: ["strategy", D.string],
-  nonce: ["nonce", D.stringOrNull, 1],
-  message: ["message", D.stringOrNull, 1],
-  attempts: ["attempts", D.numberOrNull],
-  expireAt: ["expire_at", D.numberOrNull],
-  verifiedAtClient: ["verified_at_client", D.stringOrNull, 1]
-}))
+export const VerificationWeb3: D.Decoder<Models.VerificationWeb3> = /*#__PURE__*/ D.draft<Models.VerificationWeb3>((i, o) => {
+  if ("object" in i) o.object = $check12(i.object, 1)
+  o.status = D.string(i.status)
+  o.strategy = D.string(i.strategy)
+  if ("nonce" in i) o.nonce = D.stringOrNull(i.nonce, 1)
+  if ("message" in i) o.message = D.stringOrNull(i.message, 1)
+  o.attempts = D.numberOrNull(i.attempts)
+  o.expireAt = D.numberOrNull(i.expire_at)
+  if ("verified_at_client" in i) o.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
+})
 
-const Web3Wallet$1 = /*#__PURE__*/ D.union<Exclude<Models.Web3Wallet["verification"], null | undefined>>(() => [VerificationWeb3, VerificationAdmin], () => [VerificationWeb3$type, VerificationAdmin$type])
-
-const Web3Wallet$2 = (v: unknown) => v === null ? v : Web3Wallet$1(v)
+const Web3Wallet$1 = /*#__PURE__*/ D.union<Exclude<Models.Web3Wallet["verification"], null | undefined>>(() => [VerificationWeb3, VerificationAdmin], () => [VerificationWeb3$type, VerificationAdmin$type], "object", ["verification_web3", "verification_admin"])
 
 /** Decodes a `Models.Web3Wallet`. */
-export const Web3Wallet = /*#__PURE__*/ D.struct<Models.Web3Wallet>(() => ({
-  id: ["id", D.string, 1],
-  object: ["object", D.string],
-  web3Wallet: ["web3_wallet", D.string],
-  verification: ["verification", Web3Wallet$2],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
-
-const User$1 = (v: unknown) => v === null ? v : D.metadata(v)
-
-const User$2 = (v: unknown) => D.array(v, EmailAddress)
-
-const User$3 = (v: unknown) => D.array(v, PhoneNumber)
-
-const User$4 = (v: unknown) => D.array(v, Web3Wallet)
-
-const User$5 = (v: unknown) => D.array(v, Passkey)
-
-const User$6 = (v: unknown) => D.array(v, ExternalAccountWithVerification)
-
-const User$7 = (v: unknown) => D.array(v, SAMLAccount)
-
-const User$8 = (v: unknown) => D.array(v, EnterpriseAccount)
-
-const User$9 = (v: unknown) => D.array(v, OrganizationMembership)
-
-const User$10 = (v: unknown) => v === null ? v : SCIMUserMetadata(v)
+export const Web3Wallet: D.Decoder<Models.Web3Wallet> = /*#__PURE__*/ D.draft<Models.Web3Wallet>((i, o) => {
+  if ("id" in i) o.id = D.string(i.id, 1)
+  o.object = D.string(i.object)
+  o.web3Wallet = D.string(i.web3_wallet)
+  o.verification = D.nullable(Web3Wallet$1, i.verification)
+  o.createdAt = D.number(i.created_at)
+  o.updatedAt = D.number(i.updated_at)
+})
 
 /** Decodes a `Models.User`. */
-export const User = /*#__PURE__*/ D.struct<Models.User>(() => ({
-  id: ["id", D.string],
-  object: ["object", D.string],
-  externalId: ["external_id", D.stringOrNull],
-  primaryEmailAddressId: ["primary_email_address_id", D.stringOrNull],
-  primaryPhoneNumberId: ["primary_phone_number_id", D.stringOrNull],
-  primaryWeb3WalletId: ["primary_web3_wallet_id", D.stringOrNull],
-  username: ["username", D.stringOrNull],
-  firstName: ["first_name", D.stringOrNull],
-  lastName: ["last_name", D.stringOrNull],
-  locale: ["locale", D.stringOrNull, 1],
-  profileImageUrl: ["profile_image_url", D.string, 1],
-  imageUrl: ["image_url", D.string, 1],
-  hasImage: ["has_image", D.boolean],
-  publicMetadata: ["public_metadata", D.metadata],
-  privateMetadata: ["private_metadata", User$1, 1],
-  unsafeMetadata: ["unsafe_metadata", D.metadata, 1],
-  emailAddresses: ["email_addresses", User$2],
-  phoneNumbers: ["phone_numbers", User$3],
-  web3Wallets: ["web3_wallets", User$4],
-  passkeys: ["passkeys", User$5],
-  passwordEnabled: ["password_enabled", D.boolean],
-  twoFactorEnabled: ["two_factor_enabled", D.boolean],
-  totpEnabled: ["totp_enabled", D.boolean],
-  backupCodeEnabled: ["backup_code_enabled", D.boolean],
-  mfaEnabledAt: ["mfa_enabled_at", D.numberOrNull],
-  mfaDisabledAt: ["mfa_disabled_at", D.numberOrNull],
-  passwordLastUpdatedAt: ["password_last_updated_at", D.numberOrNull, 1],
-  externalAccounts: ["external_accounts", User$6],
-  samlAccounts: ["saml_accounts", User$7],
-  enterpriseAccounts: ["enterprise_accounts", User$8],
-  organizationMemberships: ["organization_memberships", User$9, 1],
-  lastSignInAt: ["last_sign_in_at", D.numberOrNull],
-  banned: ["banned", D.boolean],
-  locked: ["locked", D.boolean],
-  deprovisioned: ["deprovisioned", D.boolean, 1],
-  lockoutExpiresInSeconds: ["lockout_expires_in_seconds", D.numberOrNull],
-  verificationAttemptsRemaining: ["verification_attempts_remaining", D.numberOrNull],
-  updatedAt: ["updated_at", D.number],
-  createdAt: ["created_at", D.number],
-  deleteSelfEnabled: ["delete_self_enabled", D.boolean],
-  createOrganizationEnabled: ["create_organization_enabled", D.boolean],
-  createOrganizationsLimit: ["create_organizations_limit", D.numberOrNull, 1],
-  lastActiveAt: ["last_active_at", D.numberOrNull],
-  legalAcceptedAt: ["legal_accepted_at", D.numberOrNull],
-  bypassClientTrust: ["bypass_client_trust", D.boolean, 1],
-  scim: ["scim", User$10, 1]
-}))
-
-const UserList$1 = (v: unknown) => D.array(v, User)
+export const User: D.Decoder<Models.User> = /*#__PURE__*/ D.draft<Models.User>((i, o) => {
+  o.id = D.string(i.id)
+  o.object = D.string(i.object)
+  o.externalId = D.stringOrNull(i.external_id)
+  o.primaryEmailAddressId = D.stringOrNull(i.primary_email_address_id)
+  o.primaryPhoneNumberId = D.stringOrNull(i.primary_phone_number_id)
+  o.primaryWeb3WalletId = D.stringOrNull(i.primary_web3_wallet_id)
+  o.username = D.stringOrNull(i.username)
+  o.firstName = D.stringOrNull(i.first_name)
+  o.lastName = D.stringOrNull(i.last_name)
+  if ("locale" in i) o.locale = D.stringOrNull(i.locale, 1)
+  if ("profile_image_url" in i) o.profileImageUrl = D.string(i.profile_image_url, 1)
+  if ("image_url" in i) o.imageUrl = D.string(i.image_url, 1)
+  o.hasImage = D.boolean(i.has_image)
+  o.publicMetadata = D.decode(D.metadata, i.public_metadata)
+  if ("private_metadata" in i) o.privateMetadata = D.nullable(D.metadata, i.private_metadata, 1)
+  if ("unsafe_metadata" in i) o.unsafeMetadata = D.decode(D.metadata, i.unsafe_metadata, 1)
+  o.emailAddresses = D.items(EmailAddress, i.email_addresses)
+  o.phoneNumbers = D.items(PhoneNumber, i.phone_numbers)
+  o.web3Wallets = D.items(Web3Wallet, i.web3_wallets)
+  o.passkeys = D.items(Passkey, i.passkeys)
+  o.passwordEnabled = D.boolean(i.password_enabled)
+  o.twoFactorEnabled = D.boolean(i.two_factor_enabled)
+  o.totpEnabled = D.boolean(i.totp_enabled)
+  o.backupCodeEnabled = D.boolean(i.backup_code_enabled)
+  o.mfaEnabledAt = D.numberOrNull(i.mfa_enabled_at)
+  o.mfaDisabledAt = D.numberOrNull(i.mfa_disabled_at)
+  if ("password_last_updated_at" in i) o.passwordLastUpdatedAt = D.numberOrNull(i.password_last_updated_at, 1)
+  o.externalAccounts = D.items(ExternalAccountWithVerification, i.external_accounts)
+  o.samlAccounts = D.items(SAMLAccount, i.saml_accounts)
+  o.enterpriseAccounts = D.items(EnterpriseAccount, i.enterprise_accounts)
+  if ("organization_memberships" in i) o.organizationMemberships = D.items(OrganizationMembership, i.organization_memberships, 1)
+  o.lastSignInAt = D.numberOrNull(i.last_sign_in_at)
+  o.banned = D.boolean(i.banned)
+  o.locked = D.boolean(i.locked)
+  if ("deprovisioned" in i) o.deprovisioned = D.boolean(i.deprovisioned, 1)
+  o.lockoutExpiresInSeconds = D.numberOrNull(i.lockout_expires_in_seconds)
+  o.verificationAttemptsRemaining = D.numberOrNull(i.verification_attempts_remaining)
+  o.updatedAt = D.number(i.updated_at)
+  o.createdAt = D.number(i.created_at)
+  o.deleteSelfEnabled = D.boolean(i.delete_self_enabled)
+  o.createOrganizationEnabled = D.boolean(i.create_organization_enabled)
+  if ("create_organizations_limit" in i) o.createOrganizationsLimit = D.numberOrNull(i.create_organizations_limit, 1)
+  o.lastActiveAt = D.numberOrNull(i.last_active_at)
+  o.legalAcceptedAt = D.numberOrNull(i.legal_accepted_at)
+  if ("bypass_client_trust" in i) o.bypassClientTrust = D.boolean(i.bypass_client_trust, 1)
+  if ("scim" in i) o.scim = D.nullable(SCIMUserMetadata, i.scim, 1)
+})
 
 /** Decodes a `Models.UserList`. */
-export const UserList = (i: unknown): D.DecodeResult<Models.UserList> => UserList$1(i)
+export const UserList: D.Decoder<Models.UserList> = (v) => D.array(v, User)
 
 /** Decodes a `Models.VerificationResponse`. */
-export const VerificationResponse = /*#__PURE__*/ D.struct<Models.VerificationResponse>(() => ({
-  object: ["object", D.string, 1],
-  id: ["id", D.string, 1],
-  status: ["status", D.string, 1],
-  strategy: ["strategy", D.string, 1],
-  attempts: ["attempts", D.numberOrNull, 1],
-  expireAt: ["expire_at", D.numberOrNull, 1],
-  channel: ["channel", D.stringOrNull, 1]
-}))
+export const VerificationResponse: D.Decoder<Models.VerificationResponse> = /*#__PURE__*/ D.table<Models.VerificationResponse>(() => [
+  ["object", D.string, 1],
+  ["id", D.string, 1],
+  ["status", D.string, 1],
+  ["strategy", D.string, 1],
+  ["attempts", D.numberOrNull, 1],
+  ["expire_at", D.numberOrNull, 1],
+  ["channel", D.stringOrNull, 1]
+])
 
 const WaitlistEntry$1 = (v: unknown) => v === null ? v : Invitation(v)
 
 /** Decodes a `Models.WaitlistEntry`. */
-export const WaitlistEntry = /*#__PURE__*/ D.struct<Models.WaitlistEntry>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  emailAddress: ["email_address", D.string],
-  status: ["status", D.string],
-  isLocked: ["is_locked", D.boolean, 1],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number],
-  invitation: ["invitation", WaitlistEntry$1, 1]
-}))
+export const WaitlistEntry: D.Decoder<Models.WaitlistEntry> = /*#__PURE__*/ D.table<Models.WaitlistEntry>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["email_address", D.string],
+  ["status", D.string],
+  ["is_locked", D.boolean, 1],
+  ["created_at", D.number],
+  ["updated_at", D.number],
+  ["invitation", WaitlistEntry$1, 1]
+])
 
 const WaitlistEntriesResponse$1 = (v: unknown) => D.array(v, WaitlistEntry)
 
 /** Decodes a `Models.WaitlistEntriesResponse`. */
-export const WaitlistEntriesResponse = /*#__PURE__*/ D.struct<Models.WaitlistEntriesResponse>(() => ({
-  data: ["data", WaitlistEntriesResponse$1],
-  totalCount: ["total_count", D.number]
-}))
-
-const WaitlistEntryList$1 = (v: unknown) => D.array(v, WaitlistEntry)
+export const WaitlistEntriesResponse: D.Decoder<Models.WaitlistEntriesResponse> = /*#__PURE__*/ D.table<Models.WaitlistEntriesResponse>(() => [
+  ["data", WaitlistEntriesResponse$1],
+  ["total_count", D.number]
+])
 
 /** Decodes a `Models.WaitlistEntryList`. */
-export const WaitlistEntryList = (i: unknown): D.DecodeResult<Models.WaitlistEntryList> => WaitlistEntryList$1(i)
+export const WaitlistEntryList: D.Decoder<Models.WaitlistEntryList> = (v) => D.array(v, WaitlistEntry)
 
-const OrganizationInvitationPublicUserData$type$1 = /*#__PURE__*/ D.struct<Exclude<Models.OrganizationInvitationPublicUserData, null | undefined>>(() => ({
-  userId: ["userId", D.string],
-  firstName: ["firstName", D.stringOrNull],
-  lastName: ["lastName", D.stringOrNull],
-  imageUrl: ["imageUrl", D.string],
-  hasImage: ["hasImage", D.boolean],
-  identifier: ["identifier", D.string]
-}))
-
-const OrganizationInvitationPublicUserData$type$2 = (v: unknown) => v === null ? v : OrganizationInvitationPublicUserData$type$1(v)
+const OrganizationInvitationPublicUserData$type$1 = /*#__PURE__*/ D.table<Exclude<Models.OrganizationInvitationPublicUserData, null | undefined>>(() => [
+  ["userId", D.string, 0, "userId"],
+  ["firstName", D.stringOrNull, 0, "firstName"],
+  ["lastName", D.stringOrNull, 0, "lastName"],
+  ["imageUrl", D.string, 0, "imageUrl"],
+  ["hasImage", D.boolean, 0, "hasImage"],
+  ["identifier", D.string]
+])
 
 /** Decodes a `Models.OrganizationInvitationPublicUserData` value of the Type side (camelCase keys), as a renaming struct's Schema decode does in its second pass. */
-export const OrganizationInvitationPublicUserData$type = (i: unknown): D.DecodeResult<Models.OrganizationInvitationPublicUserData> => OrganizationInvitationPublicUserData$type$2(i)
+export const OrganizationInvitationPublicUserData$type: D.Decoder<Models.OrganizationInvitationPublicUserData> = (v) => v === null ? v : OrganizationInvitationPublicUserData$type$1(v)
 
 /** Decodes a `Models.VerificationAdmin` value of the Type side (camelCase keys), as a renaming struct's Schema decode does in its second pass. */
-export const VerificationAdmin$type = /*#__PURE__*/ D.struct<Models.VerificationAdmin>(() => ({
-  object: ["object", $check2, 1],
-  status: ["status", D.string],
-  strategy: ["strategy", D.string],
-  attempts: ["attempts", D.numberOrNull],
-  expireAt: ["expireAt", D.numberOrNull],
-  verifiedAtClient: ["verifiedAtClient", D.stringOrNull, 1]
-}))
+export const VerificationAdmin$type: D.Decoder<Models.VerificationAdmin> = /*#__PURE__*/ D.draft<Models.VerificationAdmin>((i, o) => {
+  if ("object" in i) o.object = $check2(i.object, 1)
+  o.status = D.string(i.status)
+  o.strategy = D.string(i.strategy)
+  o.attempts = D.numberOrNull(i.attempts)
+  o.expireAt = D.numberOrNull(i.expireAt)
+  if ("verifiedAtClient" in i) o.verifiedAtClient = D.stringOrNull(i.verifiedAtClient, 1)
+})
 
 /** Decodes a `Models.VerificationEmailLink` value of the Type side (camelCase keys), as a renaming struct's Schema decode does in its second pass. */
-export const VerificationEmailLink$type = /*#__PURE__*/ D.struct<Models.VerificationEmailLink>(() => ({
-  object: ["object", $check3, 1],
-  status: ["status", D.string],
-  strategy: ["strategy", D.string],
-  attempts: ["attempts", D.numberOrNull],
-  expireAt: ["expireAt", D.numberOrNull],
-  verifiedAtClient: ["verifiedAtClient", D.stringOrNull, 1]
-}))
-
-const VerificationFromOauth$type$1 = (v: unknown) => v === null ? v : ClerkErrorEntry$type(v)
+export const VerificationEmailLink$type: D.Decoder<Models.VerificationEmailLink> = /*#__PURE__*/ D.draft<Models.VerificationEmailLink>((i, o) => {
+  if ("object" in i) o.object = $check3(i.object, 1)
+  o.status = D.string(i.status)
+  o.strategy = D.string(i.strategy)
+  o.attempts = D.numberOrNull(i.attempts)
+  o.expireAt = D.numberOrNull(i.expireAt)
+  if ("verifiedAtClient" in i) o.verifiedAtClient = D.stringOrNull(i.verifiedAtClient, 1)
+})
 
 /** Decodes a `Models.VerificationFromOauth` value of the Type side (camelCase keys), as a renaming struct's Schema decode does in its second pass. */
-export const VerificationFromOauth$type = /*#__PURE__*/ D.struct<Models.VerificationFromOauth>(() => ({
-  object: ["object", $check4, 1],
-  status: ["status", D.string],
-  strategy: ["strategy", D.string],
-  error: ["error", VerificationFromOauth$type$1, 1],
-  expireAt: ["expireAt", D.numberOrNull],
-  attempts: ["attempts", D.numberOrNull],
-  verifiedAtClient: ["verifiedAtClient", D.stringOrNull, 1]
-}))
-
-const VerificationGoogleOneTap$type$1 = (v: unknown) => v === null ? v : ClerkErrorEntry$type(v)
+export const VerificationFromOauth$type: D.Decoder<Models.VerificationFromOauth> = /*#__PURE__*/ D.draft<Models.VerificationFromOauth>((i, o) => {
+  if ("object" in i) o.object = $check4(i.object, 1)
+  o.status = D.string(i.status)
+  o.strategy = D.string(i.strategy)
+  if ("error" in i) o.error = D.nullable(ClerkErrorEntry$type, i.error, 1)
+  o.expireAt = D.numberOrNull(i.expireAt)
+  o.attempts = D.numberOrNull(i.attempts)
+  if ("verifiedAtClient" in i) o.verifiedAtClient = D.stringOrNull(i.verifiedAtClient, 1)
+})
 
 /** Decodes a `Models.VerificationGoogleOneTap` value of the Type side (camelCase keys), as a renaming struct's Schema decode does in its second pass. */
-export const VerificationGoogleOneTap$type = /*#__PURE__*/ D.struct<Models.VerificationGoogleOneTap>(() => ({
-  object: ["object", $check10, 1],
-  status: ["status", D.string],
-  strategy: ["strategy", D.string],
-  expireAt: ["expireAt", D.numberOrNull],
-  attempts: ["attempts", D.numberOrNull],
-  verifiedAtClient: ["verifiedAtClient", D.stringOrNull, 1],
-  error: ["error", VerificationGoogleOneTap$type$1, 1]
-}))
-
-const VerificationOauth$type$1 = (v: unknown) => v === null ? v : ClerkErrorEntry$type(v)
+export const VerificationGoogleOneTap$type: D.Decoder<Models.VerificationGoogleOneTap> = /*#__PURE__*/ D.draft<Models.VerificationGoogleOneTap>((i, o) => {
+  if ("object" in i) o.object = $check10(i.object, 1)
+  o.status = D.string(i.status)
+  o.strategy = D.string(i.strategy)
+  o.expireAt = D.numberOrNull(i.expireAt)
+  o.attempts = D.numberOrNull(i.attempts)
+  if ("verifiedAtClient" in i) o.verifiedAtClient = D.stringOrNull(i.verifiedAtClient, 1)
+  if ("error" in i) o.error = D.nullable(ClerkErrorEntry$type, i.error, 1)
+})
 
 /** Decodes a `Models.VerificationOauth` value of the Type side (camelCase keys), as a renaming struct's Schema decode does in its second pass. */
-export const VerificationOauth$type = /*#__PURE__*/ D.struct<Models.VerificationOauth>(() => ({
-  object: ["object", $check9, 1],
-  status: ["status", D.string],
-  strategy: ["strategy", D.string],
-  externalVerificationRedirectUrl: ["externalVerificationRedirectUrl", D.string, 1],
-  error: ["error", VerificationOauth$type$1, 1],
-  expireAt: ["expireAt", D.number],
-  attempts: ["attempts", D.numberOrNull],
-  verifiedAtClient: ["verifiedAtClient", D.stringOrNull, 1]
-}))
+export const VerificationOauth$type: D.Decoder<Models.VerificationOauth> = /*#__PURE__*/ D.draft<Models.VerificationOauth>((i, o) => {
+  if ("object" in i) o.object = $check9(i.object, 1)
+  o.status = D.string(i.status)
+  o.strategy = D.string(i.strategy)
+  if ("externalVerificationRedirectUrl" in i) o.externalVerificationRedirectUrl = D.string(i.externalVerificationRedirectUrl, 1)
+  if ("error" in i) o.error = D.nullable(ClerkErrorEntry$type, i.error, 1)
+  o.expireAt = D.number(i.expireAt)
+  o.attempts = D.numberOrNull(i.attempts)
+  if ("verifiedAtClient" in i) o.verifiedAtClient = D.stringOrNull(i.verifiedAtClient, 1)
+})
 
 /** Decodes a `Models.VerificationOtp` value of the Type side (camelCase keys), as a renaming struct's Schema decode does in its second pass. */
-export const VerificationOtp$type = /*#__PURE__*/ D.struct<Models.VerificationOtp>(() => ({
-  object: ["object", $check5, 1],
-  status: ["status", D.string],
-  strategy: ["strategy", D.string],
-  attempts: ["attempts", D.numberOrNull],
-  expireAt: ["expireAt", D.numberOrNull],
-  channel: ["channel", D.stringOrNull, 1],
-  verifiedAtClient: ["verifiedAtClient", D.stringOrNull, 1]
-}))
-
-const VerificationSaml$type$1 = (v: unknown) => v === null ? v : ClerkErrorEntry$type(v)
+export const VerificationOtp$type: D.Decoder<Models.VerificationOtp> = /*#__PURE__*/ D.draft<Models.VerificationOtp>((i, o) => {
+  if ("object" in i) o.object = $check5(i.object, 1)
+  o.status = D.string(i.status)
+  o.strategy = D.string(i.strategy)
+  o.attempts = D.numberOrNull(i.attempts)
+  o.expireAt = D.numberOrNull(i.expireAt)
+  if ("channel" in i) o.channel = D.stringOrNull(i.channel, 1)
+  if ("verifiedAtClient" in i) o.verifiedAtClient = D.stringOrNull(i.verifiedAtClient, 1)
+})
 
 /** Decodes a `Models.VerificationSaml` value of the Type side (camelCase keys), as a renaming struct's Schema decode does in its second pass. */
-export const VerificationSaml$type = /*#__PURE__*/ D.struct<Models.VerificationSaml>(() => ({
-  object: ["object", $check6, 1],
-  status: ["status", D.string],
-  strategy: ["strategy", D.string],
-  externalVerificationRedirectUrl: ["externalVerificationRedirectUrl", D.stringOrNull, 1],
-  error: ["error", VerificationSaml$type$1, 1],
-  expireAt: ["expireAt", D.numberOrNull, 1],
-  attempts: ["attempts", D.numberOrNull],
-  verifiedAtClient: ["verifiedAtClient", D.stringOrNull, 1]
-}))
+export const VerificationSaml$type: D.Decoder<Models.VerificationSaml> = /*#__PURE__*/ D.draft<Models.VerificationSaml>((i, o) => {
+  if ("object" in i) o.object = $check6(i.object, 1)
+  o.status = D.string(i.status)
+  o.strategy = D.string(i.strategy)
+  if ("externalVerificationRedirectUrl" in i) o.externalVerificationRedirectUrl = D.stringOrNull(i.externalVerificationRedirectUrl, 1)
+  if ("error" in i) o.error = D.nullable(ClerkErrorEntry$type, i.error, 1)
+  if ("expireAt" in i) o.expireAt = D.numberOrNull(i.expireAt, 1)
+  o.attempts = D.numberOrNull(i.attempts)
+  if ("verifiedAtClient" in i) o.verifiedAtClient = D.stringOrNull(i.verifiedAtClient, 1)
+})
 
 /** Decodes a `Models.VerificationScim` value of the Type side (camelCase keys), as a renaming struct's Schema decode does in its second pass. */
-export const VerificationScim$type = /*#__PURE__*/ D.struct<Models.VerificationScim>(() => ({
-  object: ["object", $check7, 1],
-  status: ["status", D.string],
-  strategy: ["strategy", D.string],
-  attempts: ["attempts", D.numberOrNull],
-  expireAt: ["expireAt", D.numberOrNull]
-}))
+export const VerificationScim$type: D.Decoder<Models.VerificationScim> = /*#__PURE__*/ D.draft<Models.VerificationScim>((i, o) => {
+  if ("object" in i) o.object = $check7(i.object, 1)
+  o.status = D.string(i.status)
+  o.strategy = D.string(i.strategy)
+  o.attempts = D.numberOrNull(i.attempts)
+  o.expireAt = D.numberOrNull(i.expireAt)
+})
 
 /** Decodes a `Models.VerificationTicket` value of the Type side (camelCase keys), as a renaming struct's Schema decode does in its second pass. */
-export const VerificationTicket$type = /*#__PURE__*/ D.struct<Models.VerificationTicket>(() => ({
-  object: ["object", $check8, 1],
-  status: ["status", D.string],
-  strategy: ["strategy", D.string],
-  attempts: ["attempts", D.numberOrNull],
-  expireAt: ["expireAt", D.numberOrNull],
-  verifiedAtClient: ["verifiedAtClient", D.stringOrNull, 1]
-}))
+export const VerificationTicket$type: D.Decoder<Models.VerificationTicket> = /*#__PURE__*/ D.draft<Models.VerificationTicket>((i, o) => {
+  if ("object" in i) o.object = $check8(i.object, 1)
+  o.status = D.string(i.status)
+  o.strategy = D.string(i.strategy)
+  o.attempts = D.numberOrNull(i.attempts)
+  o.expireAt = D.numberOrNull(i.expireAt)
+  if ("verifiedAtClient" in i) o.verifiedAtClient = D.stringOrNull(i.verifiedAtClient, 1)
+})
 
 /** Decodes a `Models.VerificationWeb3` value of the Type side (camelCase keys), as a renaming struct's Schema decode does in its second pass. */
-export const VerificationWeb3$type = /*#__PURE__*/ D.struct<Models.VerificationWeb3>(() => ({
-  object: ["object", $check13, 1],
-  status: ["status", D.string],
-  strategy: ["strategy", D.string],
-  nonce: ["nonce", D.stringOrNull, 1],
-  message: ["message", D.stringOrNull, 1],
-  attempts: ["attempts", D.numberOrNull],
-  expireAt: ["expireAt", D.numberOrNull],
-  verifiedAtClient: ["verifiedAtClient", D.stringOrNull, 1]
-}))
+export const VerificationWeb3$type: D.Decoder<Models.VerificationWeb3> = /*#__PURE__*/ D.draft<Models.VerificationWeb3>((i, o) => {
+  if ("object" in i) o.object = $check12(i.object, 1)
+  o.status = D.string(i.status)
+  o.strategy = D.string(i.strategy)
+  if ("nonce" in i) o.nonce = D.stringOrNull(i.nonce, 1)
+  if ("message" in i) o.message = D.stringOrNull(i.message, 1)
+  o.attempts = D.numberOrNull(i.attempts)
+  o.expireAt = D.numberOrNull(i.expireAt)
+  if ("verifiedAtClient" in i) o.verifiedAtClient = D.stringOrNull(i.verifiedAtClient, 1)
+})
 
 /** Decodes a `Models.ClerkErrorEntry` value of the Type side (camelCase keys), as a renaming struct's Schema decode does in its second pass. */
-export const ClerkErrorEntry$type = /*#__PURE__*/ D.struct<Models.ClerkErrorEntry>(() => ({
-  message: ["message", D.string],
-  longMessage: ["longMessage", D.string],
-  code: ["code", D.string],
-  meta: ["meta", D.metadata, 1]
-}))
+export const ClerkErrorEntry$type: D.Decoder<Models.ClerkErrorEntry> = /*#__PURE__*/ D.draft<Models.ClerkErrorEntry>((i, o) => {
+  o.message = D.string(i.message)
+  o.longMessage = D.string(i.longMessage)
+  o.code = D.string(i.code)
+  if ("meta" in i) o.meta = D.decode(D.metadata, i.meta, 1)
+})

@@ -13,343 +13,345 @@ import type * as OAuthAccessTokensSchemas from "../OAuthAccessTokens.js"
 import type * as SessionsSchemas from "../Sessions.js"
 import type * as UsersSchemas from "../Users.js"
 
-const CreateAdminPortalLinkTokenResponse$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const $decoder1 = (v: unknown): D.DecodeResult<string> => typeof v === "string" ? v : D.expected("string", v)
+
+const CreateAdminPortalLinkTokenResponse$1 = (v: unknown) => D.array(v, $decoder1)
 
 const CreateAdminPortalLinkTokenResponse$2 = (v: unknown) => v === null ? v : CreateAdminPortalLinkTokenResponse$1(v)
 
 /** Decodes the success body of `adminPortalLinkTokens.create` (`AdminPortalLinkTokensSchemas.CreateAdminPortalLinkTokenResponse`). */
-export const CreateAdminPortalLinkTokenResponse = /*#__PURE__*/ D.struct<AdminPortalLinkTokensSchemas.CreateAdminPortalLinkTokenResponse>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  adminPortalLinkId: ["admin_portal_link_id", D.string],
-  instanceId: ["instance_id", D.string],
-  organizationId: ["organization_id", D.stringOrNull],
-  itContactId: ["it_contact_id", D.stringOrNull],
-  scopes: ["scopes", CreateAdminPortalLinkTokenResponse$2],
-  token: ["token", D.string],
-  revoked: ["revoked", D.boolean],
-  revocationReason: ["revocation_reason", D.stringOrNull],
-  expired: ["expired", D.boolean],
-  expiration: ["expiration", D.numberOrNull],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const CreateAdminPortalLinkTokenResponse: D.Decoder<AdminPortalLinkTokensSchemas.CreateAdminPortalLinkTokenResponse> = /*#__PURE__*/ D.table<AdminPortalLinkTokensSchemas.CreateAdminPortalLinkTokenResponse>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["admin_portal_link_id", D.string],
+  ["instance_id", D.string],
+  ["organization_id", D.stringOrNull],
+  ["it_contact_id", D.stringOrNull],
+  ["scopes", CreateAdminPortalLinkTokenResponse$2],
+  ["token", D.string],
+  ["revoked", D.boolean],
+  ["revocation_reason", D.stringOrNull],
+  ["expired", D.boolean],
+  ["expiration", D.numberOrNull],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
-const RevokeAdminPortalLinkTokenResponse$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const RevokeAdminPortalLinkTokenResponse$1 = (v: unknown) => D.array(v, $decoder1)
 
 const RevokeAdminPortalLinkTokenResponse$2 = (v: unknown) => v === null ? v : RevokeAdminPortalLinkTokenResponse$1(v)
 
 /** Decodes the success body of `adminPortalLinkTokens.revoke` (`AdminPortalLinkTokensSchemas.RevokeAdminPortalLinkTokenResponse`). */
-export const RevokeAdminPortalLinkTokenResponse = /*#__PURE__*/ D.struct<AdminPortalLinkTokensSchemas.RevokeAdminPortalLinkTokenResponse>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  adminPortalLinkId: ["admin_portal_link_id", D.string],
-  instanceId: ["instance_id", D.string],
-  organizationId: ["organization_id", D.stringOrNull],
-  itContactId: ["it_contact_id", D.stringOrNull],
-  scopes: ["scopes", RevokeAdminPortalLinkTokenResponse$2],
-  revoked: ["revoked", D.boolean],
-  revocationReason: ["revocation_reason", D.stringOrNull],
-  expired: ["expired", D.boolean],
-  expiration: ["expiration", D.numberOrNull],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const RevokeAdminPortalLinkTokenResponse: D.Decoder<AdminPortalLinkTokensSchemas.RevokeAdminPortalLinkTokenResponse> = /*#__PURE__*/ D.table<AdminPortalLinkTokensSchemas.RevokeAdminPortalLinkTokenResponse>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["admin_portal_link_id", D.string],
+  ["instance_id", D.string],
+  ["organization_id", D.stringOrNull],
+  ["it_contact_id", D.stringOrNull],
+  ["scopes", RevokeAdminPortalLinkTokenResponse$2],
+  ["revoked", D.boolean],
+  ["revocation_reason", D.stringOrNull],
+  ["expired", D.boolean],
+  ["expiration", D.numberOrNull],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
-const CreateApiKeyResponse$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const CreateApiKeyResponse$1 = (v: unknown) => D.array(v, $decoder1)
 
 /** Decodes the success body of `apiKeys.create` (`ApiKeysSchemas.CreateApiKeyResponse`). */
-export const CreateApiKeyResponse = /*#__PURE__*/ D.struct<ApiKeysSchemas.CreateApiKeyResponse>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  type: ["type", D.string],
-  subject: ["subject", D.string],
-  name: ["name", D.string],
-  description: ["description", D.stringOrNull, 1],
-  claims: ["claims", D.unknown],
-  scopes: ["scopes", CreateApiKeyResponse$1],
-  secret: ["secret", D.string],
-  revoked: ["revoked", D.boolean],
-  revocationReason: ["revocation_reason", D.stringOrNull],
-  expired: ["expired", D.boolean],
-  expiration: ["expiration", D.numberOrNull],
-  createdBy: ["created_by", D.stringOrNull],
-  lastUsedAt: ["last_used_at", D.numberOrNull],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const CreateApiKeyResponse: D.Decoder<ApiKeysSchemas.CreateApiKeyResponse> = /*#__PURE__*/ D.table<ApiKeysSchemas.CreateApiKeyResponse>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["type", D.string],
+  ["subject", D.string],
+  ["name", D.string],
+  ["description", D.stringOrNull, 1],
+  ["claims", D.unknown],
+  ["scopes", CreateApiKeyResponse$1],
+  ["secret", D.string],
+  ["revoked", D.boolean],
+  ["revocation_reason", D.stringOrNull],
+  ["expired", D.boolean],
+  ["expiration", D.numberOrNull],
+  ["created_by", D.stringOrNull],
+  ["last_used_at", D.numberOrNull],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
 /** Decodes the success body of `apiKeys.delete` (`ApiKeysSchemas.DeleteApiKeyResponse`). */
-export const DeleteApiKeyResponse = /*#__PURE__*/ D.struct<ApiKeysSchemas.DeleteApiKeyResponse>(() => ({
-  id: ["id", D.string],
-  object: ["object", D.string],
-  deleted: ["deleted", D.boolean]
-}))
+export const DeleteApiKeyResponse: D.Decoder<ApiKeysSchemas.DeleteApiKeyResponse> = /*#__PURE__*/ D.table<ApiKeysSchemas.DeleteApiKeyResponse>(() => [
+  ["id", D.string],
+  ["object", D.string],
+  ["deleted", D.boolean]
+])
 
-const GetApiKeyResponse$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const GetApiKeyResponse$1 = (v: unknown) => D.array(v, $decoder1)
 
 /** Decodes the success body of `apiKeys.get` (`ApiKeysSchemas.GetApiKeyResponse`). */
-export const GetApiKeyResponse = /*#__PURE__*/ D.struct<ApiKeysSchemas.GetApiKeyResponse>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  type: ["type", D.string],
-  subject: ["subject", D.string],
-  name: ["name", D.string],
-  description: ["description", D.stringOrNull, 1],
-  claims: ["claims", D.unknown],
-  scopes: ["scopes", GetApiKeyResponse$1],
-  revoked: ["revoked", D.boolean],
-  revocationReason: ["revocation_reason", D.stringOrNull],
-  expired: ["expired", D.boolean],
-  expiration: ["expiration", D.numberOrNull],
-  createdBy: ["created_by", D.stringOrNull],
-  lastUsedAt: ["last_used_at", D.numberOrNull],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const GetApiKeyResponse: D.Decoder<ApiKeysSchemas.GetApiKeyResponse> = /*#__PURE__*/ D.table<ApiKeysSchemas.GetApiKeyResponse>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["type", D.string],
+  ["subject", D.string],
+  ["name", D.string],
+  ["description", D.stringOrNull, 1],
+  ["claims", D.unknown],
+  ["scopes", GetApiKeyResponse$1],
+  ["revoked", D.boolean],
+  ["revocation_reason", D.stringOrNull],
+  ["expired", D.boolean],
+  ["expiration", D.numberOrNull],
+  ["created_by", D.stringOrNull],
+  ["last_used_at", D.numberOrNull],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
 /** Decodes the success body of `apiKeys.getSecret` (`ApiKeysSchemas.GetApiKeySecretResponse`). */
-export const GetApiKeySecretResponse = /*#__PURE__*/ D.struct<ApiKeysSchemas.GetApiKeySecretResponse>(() => ({
-  secret: ["secret", D.string]
-}))
+export const GetApiKeySecretResponse: D.Decoder<ApiKeysSchemas.GetApiKeySecretResponse> = /*#__PURE__*/ D.table<ApiKeysSchemas.GetApiKeySecretResponse>(() => [
+  ["secret", D.string]
+])
 
-const GetApiKeysResponse$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const GetApiKeysResponse$1 = (v: unknown) => D.array(v, $decoder1)
 
-const GetApiKeysResponse$2 = /*#__PURE__*/ D.struct<ApiKeysSchemas.GetApiKeysResponse["data"][number]>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  type: ["type", D.string],
-  subject: ["subject", D.string],
-  name: ["name", D.string],
-  description: ["description", D.stringOrNull, 1],
-  claims: ["claims", D.unknown],
-  scopes: ["scopes", GetApiKeysResponse$1],
-  revoked: ["revoked", D.boolean],
-  revocationReason: ["revocation_reason", D.stringOrNull],
-  expired: ["expired", D.boolean],
-  expiration: ["expiration", D.numberOrNull],
-  createdBy: ["created_by", D.stringOrNull],
-  lastUsedAt: ["last_used_at", D.numberOrNull],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+const GetApiKeysResponse$2 = /*#__PURE__*/ D.table<ApiKeysSchemas.GetApiKeysResponse["data"][number]>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["type", D.string],
+  ["subject", D.string],
+  ["name", D.string],
+  ["description", D.stringOrNull, 1],
+  ["claims", D.unknown],
+  ["scopes", GetApiKeysResponse$1],
+  ["revoked", D.boolean],
+  ["revocation_reason", D.stringOrNull],
+  ["expired", D.boolean],
+  ["expiration", D.numberOrNull],
+  ["created_by", D.stringOrNull],
+  ["last_used_at", D.numberOrNull],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
 const GetApiKeysResponse$3 = (v: unknown) => D.array(v, GetApiKeysResponse$2)
 
 /** Decodes the success body of `apiKeys.list` (`ApiKeysSchemas.GetApiKeysResponse`). */
-export const GetApiKeysResponse = /*#__PURE__*/ D.struct<ApiKeysSchemas.GetApiKeysResponse>(() => ({
-  data: ["data", GetApiKeysResponse$3],
-  totalCount: ["total_count", D.number]
-}))
+export const GetApiKeysResponse: D.Decoder<ApiKeysSchemas.GetApiKeysResponse> = /*#__PURE__*/ D.table<ApiKeysSchemas.GetApiKeysResponse>(() => [
+  ["data", GetApiKeysResponse$3],
+  ["total_count", D.number]
+])
 
-const RevokeApiKeyResponse$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const RevokeApiKeyResponse$1 = (v: unknown) => D.array(v, $decoder1)
 
 /** Decodes the success body of `apiKeys.revoke` (`ApiKeysSchemas.RevokeApiKeyResponse`). */
-export const RevokeApiKeyResponse = /*#__PURE__*/ D.struct<ApiKeysSchemas.RevokeApiKeyResponse>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  type: ["type", D.string],
-  subject: ["subject", D.string],
-  name: ["name", D.string],
-  description: ["description", D.stringOrNull, 1],
-  claims: ["claims", D.unknown],
-  scopes: ["scopes", RevokeApiKeyResponse$1],
-  revoked: ["revoked", D.boolean],
-  revocationReason: ["revocation_reason", D.stringOrNull],
-  expired: ["expired", D.boolean],
-  expiration: ["expiration", D.numberOrNull],
-  createdBy: ["created_by", D.stringOrNull],
-  lastUsedAt: ["last_used_at", D.numberOrNull],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const RevokeApiKeyResponse: D.Decoder<ApiKeysSchemas.RevokeApiKeyResponse> = /*#__PURE__*/ D.table<ApiKeysSchemas.RevokeApiKeyResponse>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["type", D.string],
+  ["subject", D.string],
+  ["name", D.string],
+  ["description", D.stringOrNull, 1],
+  ["claims", D.unknown],
+  ["scopes", RevokeApiKeyResponse$1],
+  ["revoked", D.boolean],
+  ["revocation_reason", D.stringOrNull],
+  ["expired", D.boolean],
+  ["expiration", D.numberOrNull],
+  ["created_by", D.stringOrNull],
+  ["last_used_at", D.numberOrNull],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
-const UpdateApiKeyResponse$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const UpdateApiKeyResponse$1 = (v: unknown) => D.array(v, $decoder1)
 
 /** Decodes the success body of `apiKeys.update` (`ApiKeysSchemas.UpdateApiKeyResponse`). */
-export const UpdateApiKeyResponse = /*#__PURE__*/ D.struct<ApiKeysSchemas.UpdateApiKeyResponse>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  type: ["type", D.string],
-  subject: ["subject", D.string],
-  name: ["name", D.string],
-  description: ["description", D.stringOrNull, 1],
-  claims: ["claims", D.unknown],
-  scopes: ["scopes", UpdateApiKeyResponse$1],
-  revoked: ["revoked", D.boolean],
-  revocationReason: ["revocation_reason", D.stringOrNull],
-  expired: ["expired", D.boolean],
-  expiration: ["expiration", D.numberOrNull],
-  createdBy: ["created_by", D.stringOrNull],
-  lastUsedAt: ["last_used_at", D.numberOrNull],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const UpdateApiKeyResponse: D.Decoder<ApiKeysSchemas.UpdateApiKeyResponse> = /*#__PURE__*/ D.table<ApiKeysSchemas.UpdateApiKeyResponse>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["type", D.string],
+  ["subject", D.string],
+  ["name", D.string],
+  ["description", D.stringOrNull, 1],
+  ["claims", D.unknown],
+  ["scopes", UpdateApiKeyResponse$1],
+  ["revoked", D.boolean],
+  ["revocation_reason", D.stringOrNull],
+  ["expired", D.boolean],
+  ["expiration", D.numberOrNull],
+  ["created_by", D.stringOrNull],
+  ["last_used_at", D.numberOrNull],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
-const VerifyApiKeyResponse$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const VerifyApiKeyResponse$1 = (v: unknown) => D.array(v, $decoder1)
 
 /** Decodes the success body of `apiKeys.verify` (`ApiKeysSchemas.VerifyApiKeyResponse`). */
-export const VerifyApiKeyResponse = /*#__PURE__*/ D.struct<ApiKeysSchemas.VerifyApiKeyResponse>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  type: ["type", D.string],
-  subject: ["subject", D.string],
-  name: ["name", D.string],
-  description: ["description", D.stringOrNull, 1],
-  claims: ["claims", D.unknown],
-  scopes: ["scopes", VerifyApiKeyResponse$1],
-  revoked: ["revoked", D.boolean],
-  revocationReason: ["revocation_reason", D.stringOrNull],
-  expired: ["expired", D.boolean],
-  expiration: ["expiration", D.numberOrNull],
-  createdBy: ["created_by", D.stringOrNull],
-  lastUsedAt: ["last_used_at", D.numberOrNull],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const VerifyApiKeyResponse: D.Decoder<ApiKeysSchemas.VerifyApiKeyResponse> = /*#__PURE__*/ D.table<ApiKeysSchemas.VerifyApiKeyResponse>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["type", D.string],
+  ["subject", D.string],
+  ["name", D.string],
+  ["description", D.stringOrNull, 1],
+  ["claims", D.unknown],
+  ["scopes", VerifyApiKeyResponse$1],
+  ["revoked", D.boolean],
+  ["revocation_reason", D.stringOrNull],
+  ["expired", D.boolean],
+  ["expiration", D.numberOrNull],
+  ["created_by", D.stringOrNull],
+  ["last_used_at", D.numberOrNull],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
 /** Decodes the success body of `emailSmsTemplates.preview` (`EmailSmsTemplatesSchemas.PreviewTemplateResponse`). */
-export const PreviewTemplateResponse = (i: unknown): D.DecodeResult<EmailSmsTemplatesSchemas.PreviewTemplateResponse> => D.metadata(i)
+export const PreviewTemplateResponse: D.Decoder<EmailSmsTemplatesSchemas.PreviewTemplateResponse> = D.metadata
 
-const CreateM2MTokenResponse$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const CreateM2MTokenResponse$1 = (v: unknown) => D.array(v, $decoder1)
 
 /** Decodes the success body of `m2m.createToken` (`M2MSchemas.CreateM2MTokenResponse`). */
-export const CreateM2MTokenResponse = /*#__PURE__*/ D.struct<M2MSchemas.CreateM2MTokenResponse>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  subject: ["subject", D.string],
-  claims: ["claims", D.unknown, 1],
-  scopes: ["scopes", CreateM2MTokenResponse$1, 1],
-  token: ["token", D.string],
-  revoked: ["revoked", D.boolean],
-  revocationReason: ["revocation_reason", D.stringOrNull],
-  expired: ["expired", D.boolean],
-  expiration: ["expiration", D.numberOrNull],
-  lastUsedAt: ["last_used_at", D.numberOrNull],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const CreateM2MTokenResponse: D.Decoder<M2MSchemas.CreateM2MTokenResponse> = /*#__PURE__*/ D.table<M2MSchemas.CreateM2MTokenResponse>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["subject", D.string],
+  ["claims", D.unknown, 1],
+  ["scopes", CreateM2MTokenResponse$1, 1],
+  ["token", D.string],
+  ["revoked", D.boolean],
+  ["revocation_reason", D.stringOrNull],
+  ["expired", D.boolean],
+  ["expiration", D.numberOrNull],
+  ["last_used_at", D.numberOrNull],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
-const GetM2MTokensResponse$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const GetM2MTokensResponse$1 = (v: unknown) => D.array(v, $decoder1)
 
-const GetM2MTokensResponse$2 = /*#__PURE__*/ D.struct<M2MSchemas.GetM2MTokensResponse["m2mTokens"][number]>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  subject: ["subject", D.string],
-  claims: ["claims", D.unknown, 1],
-  scopes: ["scopes", GetM2MTokensResponse$1, 1],
-  revoked: ["revoked", D.boolean],
-  revocationReason: ["revocation_reason", D.stringOrNull],
-  expired: ["expired", D.boolean],
-  expiration: ["expiration", D.numberOrNull],
-  lastUsedAt: ["last_used_at", D.numberOrNull],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+const GetM2MTokensResponse$2 = /*#__PURE__*/ D.table<M2MSchemas.GetM2MTokensResponse["m2mTokens"][number]>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["subject", D.string],
+  ["claims", D.unknown, 1],
+  ["scopes", GetM2MTokensResponse$1, 1],
+  ["revoked", D.boolean],
+  ["revocation_reason", D.stringOrNull],
+  ["expired", D.boolean],
+  ["expiration", D.numberOrNull],
+  ["last_used_at", D.numberOrNull],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
 const GetM2MTokensResponse$3 = (v: unknown) => D.array(v, GetM2MTokensResponse$2)
 
 /** Decodes the success body of `m2m.listTokens` (`M2MSchemas.GetM2MTokensResponse`). */
-export const GetM2MTokensResponse = /*#__PURE__*/ D.struct<M2MSchemas.GetM2MTokensResponse>(() => ({
-  m2mTokens: ["m2m_tokens", GetM2MTokensResponse$3],
-  totalCount: ["total_count", D.number]
-}))
+export const GetM2MTokensResponse: D.Decoder<M2MSchemas.GetM2MTokensResponse> = /*#__PURE__*/ D.table<M2MSchemas.GetM2MTokensResponse>(() => [
+  ["m2m_tokens", GetM2MTokensResponse$3],
+  ["total_count", D.number]
+])
 
-const RevokeM2MTokenResponse$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const RevokeM2MTokenResponse$1 = (v: unknown) => D.array(v, $decoder1)
 
 /** Decodes the success body of `m2m.revokeToken` (`M2MSchemas.RevokeM2MTokenResponse`). */
-export const RevokeM2MTokenResponse = /*#__PURE__*/ D.struct<M2MSchemas.RevokeM2MTokenResponse>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  subject: ["subject", D.string],
-  claims: ["claims", D.unknown, 1],
-  scopes: ["scopes", RevokeM2MTokenResponse$1, 1],
-  revoked: ["revoked", D.boolean],
-  revocationReason: ["revocation_reason", D.stringOrNull],
-  expired: ["expired", D.boolean],
-  expiration: ["expiration", D.numberOrNull],
-  lastUsedAt: ["last_used_at", D.numberOrNull],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const RevokeM2MTokenResponse: D.Decoder<M2MSchemas.RevokeM2MTokenResponse> = /*#__PURE__*/ D.table<M2MSchemas.RevokeM2MTokenResponse>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["subject", D.string],
+  ["claims", D.unknown, 1],
+  ["scopes", RevokeM2MTokenResponse$1, 1],
+  ["revoked", D.boolean],
+  ["revocation_reason", D.stringOrNull],
+  ["expired", D.boolean],
+  ["expiration", D.numberOrNull],
+  ["last_used_at", D.numberOrNull],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
-const VerifyM2MTokenResponse$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const VerifyM2MTokenResponse$1 = (v: unknown) => D.array(v, $decoder1)
 
 /** Decodes the success body of `m2m.verifyToken` (`M2MSchemas.VerifyM2MTokenResponse`). */
-export const VerifyM2MTokenResponse = /*#__PURE__*/ D.struct<M2MSchemas.VerifyM2MTokenResponse>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  subject: ["subject", D.string],
-  claims: ["claims", D.unknown, 1],
-  scopes: ["scopes", VerifyM2MTokenResponse$1, 1],
-  revoked: ["revoked", D.boolean],
-  revocationReason: ["revocation_reason", D.stringOrNull],
-  expired: ["expired", D.boolean],
-  expiration: ["expiration", D.numberOrNull],
-  lastUsedAt: ["last_used_at", D.numberOrNull],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+export const VerifyM2MTokenResponse: D.Decoder<M2MSchemas.VerifyM2MTokenResponse> = /*#__PURE__*/ D.table<M2MSchemas.VerifyM2MTokenResponse>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["subject", D.string],
+  ["claims", D.unknown, 1],
+  ["scopes", VerifyM2MTokenResponse$1, 1],
+  ["revoked", D.boolean],
+  ["revocation_reason", D.stringOrNull],
+  ["expired", D.boolean],
+  ["expiration", D.numberOrNull],
+  ["last_used_at", D.numberOrNull],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
-const VerifyOAuthAccessTokenResponse$1 = (v: unknown) => D.arrayOf(v, D.isString, "string")
+const VerifyOAuthAccessTokenResponse$1 = (v: unknown) => D.array(v, $decoder1)
 
-const VerifyOAuthAccessTokenResponse$2 = /*#__PURE__*/ D.struct<Extract<OAuthAccessTokensSchemas.VerifyOAuthAccessTokenResponse, { readonly object: unknown }>>(() => ({
-  object: ["object", D.string],
-  id: ["id", D.string],
-  clientId: ["client_id", D.string],
-  subject: ["subject", D.string],
-  scopes: ["scopes", VerifyOAuthAccessTokenResponse$1],
-  revoked: ["revoked", D.boolean],
-  revocationReason: ["revocation_reason", D.stringOrNull],
-  expired: ["expired", D.boolean],
-  expiration: ["expiration", D.numberOrNull],
-  createdAt: ["created_at", D.number],
-  updatedAt: ["updated_at", D.number]
-}))
+const VerifyOAuthAccessTokenResponse$2 = /*#__PURE__*/ D.table<Extract<OAuthAccessTokensSchemas.VerifyOAuthAccessTokenResponse, { readonly object: unknown }>>(() => [
+  ["object", D.string],
+  ["id", D.string],
+  ["client_id", D.string],
+  ["subject", D.string],
+  ["scopes", VerifyOAuthAccessTokenResponse$1],
+  ["revoked", D.boolean],
+  ["revocation_reason", D.stringOrNull],
+  ["expired", D.boolean],
+  ["expiration", D.numberOrNull],
+  ["created_at", D.number],
+  ["updated_at", D.number]
+])
 
-const VerifyOAuthAccessTokenResponse$3 = /*#__PURE__*/ D.struct<Extract<OAuthAccessTokensSchemas.VerifyOAuthAccessTokenResponse, { readonly active: unknown }>>(() => ({
-  active: ["active", D.boolean]
-}))
+const VerifyOAuthAccessTokenResponse$3 = /*#__PURE__*/ D.table<Extract<OAuthAccessTokensSchemas.VerifyOAuthAccessTokenResponse, { readonly active: unknown }>>(() => [
+  ["active", D.boolean]
+])
 
 const VerifyOAuthAccessTokenResponse$4 = /*#__PURE__*/ D.union<OAuthAccessTokensSchemas.VerifyOAuthAccessTokenResponse>(() => [VerifyOAuthAccessTokenResponse$2, VerifyOAuthAccessTokenResponse$3])
 
 /** Decodes the success body of `oauthAccessTokens.verify` (`OAuthAccessTokensSchemas.VerifyOAuthAccessTokenResponse`). */
-export const VerifyOAuthAccessTokenResponse = (i: unknown): D.DecodeResult<OAuthAccessTokensSchemas.VerifyOAuthAccessTokenResponse> => VerifyOAuthAccessTokenResponse$4(i)
+export const VerifyOAuthAccessTokenResponse: D.Decoder<OAuthAccessTokensSchemas.VerifyOAuthAccessTokenResponse> = VerifyOAuthAccessTokenResponse$4
 
 /** Decodes the success body of `sessions.createToken` (`SessionsSchemas.CreateSessionTokenResponse`). */
-export const CreateSessionTokenResponse = /*#__PURE__*/ D.struct<SessionsSchemas.CreateSessionTokenResponse>(() => ({
-  object: ["object", D.string, 1],
-  jwt: ["jwt", D.string, 1]
-}))
+export const CreateSessionTokenResponse: D.Decoder<SessionsSchemas.CreateSessionTokenResponse> = /*#__PURE__*/ D.table<SessionsSchemas.CreateSessionTokenResponse>(() => [
+  ["object", D.string, 1],
+  ["jwt", D.string, 1]
+])
 
 /** Decodes the success body of `sessions.createTokenFromTemplate` (`SessionsSchemas.CreateSessionTokenFromTemplateResponse`). */
-export const CreateSessionTokenFromTemplateResponse = /*#__PURE__*/ D.struct<SessionsSchemas.CreateSessionTokenFromTemplateResponse>(() => ({
-  object: ["object", D.string, 1],
-  jwt: ["jwt", D.string, 1]
-}))
+export const CreateSessionTokenFromTemplateResponse: D.Decoder<SessionsSchemas.CreateSessionTokenFromTemplateResponse> = /*#__PURE__*/ D.table<SessionsSchemas.CreateSessionTokenFromTemplateResponse>(() => [
+  ["object", D.string, 1],
+  ["jwt", D.string, 1]
+])
 
 /** Decodes the success body of `users.deleteBackupCodes` (`UsersSchemas.DeleteBackupCodeResponse`). */
-export const DeleteBackupCodeResponse = /*#__PURE__*/ D.struct<UsersSchemas.DeleteBackupCodeResponse>(() => ({
-  userId: ["user_id", D.string, 1]
-}))
+export const DeleteBackupCodeResponse: D.Decoder<UsersSchemas.DeleteBackupCodeResponse> = /*#__PURE__*/ D.table<UsersSchemas.DeleteBackupCodeResponse>(() => [
+  ["user_id", D.string, 1]
+])
 
 /** Decodes the success body of `users.deleteTOTP` (`UsersSchemas.DeleteTOTPResponse`). */
-export const DeleteTOTPResponse = /*#__PURE__*/ D.struct<UsersSchemas.DeleteTOTPResponse>(() => ({
-  userId: ["user_id", D.string, 1]
-}))
+export const DeleteTOTPResponse: D.Decoder<UsersSchemas.DeleteTOTPResponse> = /*#__PURE__*/ D.table<UsersSchemas.DeleteTOTPResponse>(() => [
+  ["user_id", D.string, 1]
+])
 
 /** Decodes the success body of `users.disableMfa` (`UsersSchemas.DisableMFAResponse`). */
-export const DisableMFAResponse = /*#__PURE__*/ D.struct<UsersSchemas.DisableMFAResponse>(() => ({
-  userId: ["user_id", D.string, 1]
-}))
+export const DisableMFAResponse: D.Decoder<UsersSchemas.DisableMFAResponse> = /*#__PURE__*/ D.table<UsersSchemas.DisableMFAResponse>(() => [
+  ["user_id", D.string, 1]
+])
 
 /** Decodes the success body of `users.verifyPassword` (`UsersSchemas.VerifyPasswordResponse`). */
-export const VerifyPasswordResponse = /*#__PURE__*/ D.struct<UsersSchemas.VerifyPasswordResponse>(() => ({
-  verified: ["verified", D.boolean, 1]
-}))
+export const VerifyPasswordResponse: D.Decoder<UsersSchemas.VerifyPasswordResponse> = /*#__PURE__*/ D.table<UsersSchemas.VerifyPasswordResponse>(() => [
+  ["verified", D.boolean, 1]
+])
 
 /** Decodes the success body of `users.verifyTotp` (`UsersSchemas.VerifyTOTPResponse`). */
-export const VerifyTOTPResponse = /*#__PURE__*/ D.struct<UsersSchemas.VerifyTOTPResponse>(() => ({
-  verified: ["verified", D.boolean, 1],
-  codeType: ["code_type", D.string, 1]
-}))
+export const VerifyTOTPResponse: D.Decoder<UsersSchemas.VerifyTOTPResponse> = /*#__PURE__*/ D.table<UsersSchemas.VerifyTOTPResponse>(() => [
+  ["verified", D.boolean, 1],
+  ["code_type", D.string, 1]
+])
