@@ -3,13 +3,14 @@
  * claims, the same `ClerkTokenError` reasons), with the same per-call overrides, and refuses options it
  * cannot verify with, naming itself.
  */
-import { describe, expect, it } from "@effect/vitest"
+import { afterEach, describe, expect, it, vi } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import { ClerkAuth, type VerifyOptions } from "../../src/ClerkAuth.js"
+import { nodeCrypto } from "../../src/internal/auth/signature.js"
 import * as TokenVerifier from "../../src/TokenVerifier.js"
 import * as F from "./fixtures.js"
 
@@ -33,6 +34,10 @@ const tokens: ReadonlyArray<readonly [string, () => Promise<string>]> = [
 const outcome = <A, E extends { readonly reason: string }, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.map(Effect.either(effect), (either) => either._tag === "Right" ? { claims: either.right } : { reason: either.left.reason })
 
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
 describe("TokenVerifier", () => {
   for (const [name, make] of tokens) {
     for (const override of [undefined, { authorizedParties: ["https://evil.example"] }, { clockSkew: "10 minutes" }] as const) {
@@ -49,6 +54,24 @@ describe("TokenVerifier", () => {
         }).pipe(Effect.provide(both)))
     }
   }
+
+  it.effect("every token in flight at once: the answers ClerkAuth gives one at a time", () =>
+    Effect.gen(function*() {
+      yield* F.setNow(F.NOW)
+      const made = yield* Effect.forEach(tokens, ([, make]) => Effect.promise(make))
+      if (nodeCrypto === undefined) throw new Error("these tests run on Node")
+      const verifications = vi.spyOn(nodeCrypto, "verify")
+      const together = yield* Effect.forEach(made, (token) => outcome(TokenVerifier.verifyToken(token)), {
+        concurrency: "unbounded"
+      })
+      // Six of them (all but the HS256 token and the one that is not a JWT) reach the signature check, together:
+      // the first on the event loop, the others on the thread pool (the callback form of verify).
+      const paths = verifications.mock.calls.map((args) => typeof args[4] === "function" ? "pool" : "now")
+      expect(paths).toEqual(["now", "pool", "pool", "pool", "pool", "pool"])
+      const alone = yield* Effect.forEach(made, (token) => outcome(ClerkAuth.verifyToken(token)))
+      expect(together).toEqual(alone)
+      expect(alone.filter((o) => "claims" in o)).toHaveLength(1)
+    }).pipe(Effect.provide(both)))
 
   it.effect("a value that is not a string is token-invalid, not a defect", () =>
     Effect.gen(function*() {

@@ -480,6 +480,86 @@ describe("signature cache", () => {
     }))
 })
 
+describe("concurrent verifications", () => {
+  /** The token with one character in the middle of its signature changed: still base64url, still 256 bytes. */
+  const tamper = (token: string): string => {
+    const at = token.lastIndexOf(".") + 100
+    return `${token.slice(0, at)}${token[at] === "A" ? "B" : "A"}${token.slice(at + 1)}`
+  }
+  /** The verifications, by where they ran: the callback form of node:crypto's verify is the thread pool. */
+  const byPath = (verifications: ReturnType<typeof countVerifications>) => {
+    const calls = verifications.mock.calls
+    const pooled = calls.filter((args) => typeof args[4] === "function").length
+    return { now: calls.length - pooled, pooled }
+  }
+  const outcome = (auth: ClerkAuth, token: string) =>
+    Effect.map(Effect.either(auth.verifyToken(token)), (either) =>
+      either._tag === "Right" ? either.right.sid : either.left.reason)
+
+  it.effect("one at a time, synchronously; 16 at once, on the thread pool but the first, with the same answers", () =>
+    Effect.gen(function*() {
+      yield* F.setNow(F.NOW)
+      const auth = yield* ClerkAuth
+      const sids = Array.from({ length: 15 }, (_, i) => `sess_${i}`)
+      const valid = yield* Effect.forEach(sids, (sid) => signed({ sid }))
+      const tampered = tamper(yield* signed({ sid: "sess_tampered" }))
+      const tokens = [...valid.slice(0, 7), tampered, ...valid.slice(7)]
+      const expected = [...sids.slice(0, 7), "token-invalid-signature", ...sids.slice(7)]
+      const allTogether = Effect.forEach(tokens, (token) => outcome(auth, token), { concurrency: "unbounded" })
+
+      // One at a time: every check on the event loop.
+      const alone = countVerifications()
+      expect(yield* outcome(auth, tampered)).toBe("token-invalid-signature")
+      expect(yield* outcome(auth, yield* signed({ sid: "sess_alone" }))).toBe("sess_alone")
+      expect(byPath(alone)).toEqual({ now: 2, pooled: 0 })
+      vi.restoreAllMocks()
+
+      // One fiber's checks in a row, with no wait between them: on the event loop too.
+      const fresh = yield* Effect.forEach(["sess_x", "sess_y", "sess_z"], (sid) => signed({ sid }))
+      const inARow = countVerifications()
+      expect(yield* Effect.forEach(fresh, (token) => outcome(auth, token))).toEqual(["sess_x", "sess_y", "sess_z"])
+      expect(byPath(inARow)).toEqual({ now: 3, pooled: 0 })
+      vi.restoreAllMocks()
+
+      // Started together: the first check on the event loop, the 15 others (the tampered token's among them) on
+      // the thread pool; the same answers in the same order.
+      const together = countVerifications()
+      expect(yield* allTogether).toEqual(expected)
+      expect(byPath(together)).toEqual({ now: 1, pooled: 15 })
+      expect(together.mock.calls.findIndex((args) => args[4] === undefined)).toBe(0)
+      vi.restoreAllMocks()
+
+      // Again: the valid tokens are remembered, so the tampered one, never remembered, is the only check, and
+      // runs synchronously; nothing was left pending.
+      const after = countVerifications()
+      expect(yield* allTogether).toEqual(expected)
+      expect(yield* outcome(auth, yield* signed({ sid: "sess_after" }))).toBe("sess_after")
+      expect(byPath(after)).toEqual({ now: 2, pooled: 0 })
+    }).pipe(Effect.provide(layerFor())))
+
+  it.effect("a check that fails is token-verification-failed on either path, and leaves nothing pending", () =>
+    Effect.gen(function*() {
+      yield* F.setNow(F.NOW)
+      const auth = yield* ClerkAuth
+      const tokens = yield* Effect.forEach(["sess_a", "sess_b", "sess_c"], (sid) => signed({ sid }))
+      const failing = countVerifications().mockImplementation((...args) => {
+        const callback = args[4]
+        if (typeof callback !== "function") throw new Error("the check failed")
+        setImmediate(() => callback(new Error("the check failed"), false))
+      })
+      expect(yield* outcome(auth, tokens[0] ?? "")).toBe("token-verification-failed")
+      expect(yield* Effect.forEach(tokens, (token) => outcome(auth, token), { concurrency: "unbounded" })).toEqual(
+        Array.from(tokens, () => "token-verification-failed")
+      )
+      expect(byPath(failing)).toEqual({ now: 2, pooled: 2 })
+      vi.restoreAllMocks()
+
+      const working = countVerifications()
+      expect(yield* outcome(auth, tokens[1] ?? "")).toBe("sess_b")
+      expect(byPath(working)).toEqual({ now: 1, pooled: 0 })
+    }).pipe(Effect.provide(layerFor())))
+})
+
 describe("errors", () => {
   it.effect("never hold the token, a part of it, the key, or a claim's value", () =>
     Effect.gen(function*() {

@@ -7,6 +7,7 @@
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import type { KeyObject } from "node:crypto"
 import * as Claims from "./claims.js"
 import { ClerkTokenError, fail } from "./errors.js"
 import * as Jwt from "./jwt.js"
@@ -39,6 +40,42 @@ interface Entry<C> {
 const invalidSignature = fail("token-invalid-signature", "the signature does not match the token")
 const signatureCheckFailed = fail("token-verification-failed", "the signature could not be checked")
 
+const answer = (valid: boolean): Effect.Effect<void, ClerkTokenError> =>
+  valid ? Effect.void : Effect.fail(invalidSignature)
+
+const verifyNow = (keyObject: KeyObject, alg: Jwt.Algorithm, jwt: Jwt.Jwt): Effect.Effect<void, ClerkTokenError> => {
+  let valid: boolean
+  try {
+    valid = Signature.verifyNow(alg, keyObject, jwt.signingInput, jwt.signature)
+  } catch {
+    return Effect.fail(signatureCheckFailed)
+  }
+  return answer(valid)
+}
+
+const verifyInPool = (keyObject: KeyObject, alg: Jwt.Algorithm, jwt: Jwt.Jwt): Effect.Effect<void, ClerkTokenError> =>
+  Effect.async((resume) => {
+    try {
+      Signature.verifyInPool(alg, keyObject, jwt.signingInput, jwt.signature, (valid) => {
+        resume(valid === undefined ? Effect.fail(signatureCheckFailed) : answer(valid))
+      })
+    } catch {
+      resume(Effect.fail(signatureCheckFailed))
+    }
+  })
+
+const verifyWebCrypto = (cryptoKey: CryptoKey, jwt: Jwt.Jwt): Effect.Effect<void, ClerkTokenError> =>
+  Effect.flatMap(
+    Effect.tryPromise({
+      try: () => Signature.verifyWebCrypto(cryptoKey, jwt.signingInput, jwt.signature),
+      catch: () => signatureCheckFailed
+    }),
+    answer
+  )
+
+/**
+ * Synchronously one at a time, on the thread pool when several wait (see `signature.ts`).
+ */
 const verifySignature = (
   key: Keys.VerifyKey,
   alg: Jwt.Algorithm,
@@ -48,17 +85,11 @@ const verifySignature = (
   if (cryptoKey === undefined) {
     return Effect.fail(fail("token-invalid-algorithm", "the key is not for the token's alg"))
   }
-  let result: boolean | Promise<boolean>
-  try {
-    result = Signature.verify(alg, cryptoKey, key.keyObject, jwt.signingInput, jwt.signature)
-  } catch {
-    return Effect.fail(signatureCheckFailed)
-  }
-  if (typeof result === "boolean") return result ? Effect.void : Effect.fail(invalidSignature)
-  const pending = result
-  return Effect.flatMap(
-    Effect.tryPromise({ try: () => pending, catch: () => signatureCheckFailed }),
-    (valid) => valid ? Effect.void : Effect.fail(invalidSignature)
+  const keyObject = key.keyObject
+  if (keyObject === undefined) return verifyWebCrypto(cryptoKey, jwt)
+  if (!Signature.poolAvailable) return verifyNow(keyObject, alg, jwt)
+  return Effect.withFiberRuntime((fiber) =>
+    Signature.mayVerifyNow(fiber) ? verifyNow(keyObject, alg, jwt) : verifyInPool(keyObject, alg, jwt)
   )
 }
 
