@@ -16,6 +16,7 @@ import * as AllSchemas from "../schemas/index.js"
 import * as Models from "../schemas/Models.js"
 import { type Decoder, isFailure } from "../src/internal/decode.js"
 import { userJson } from "../src/testing/fixtures.js"
+import { mutate, slots } from "./support/mutations.js"
 
 /** Runs per property (two properties per decoder); `DECODERS_RUNS=5000` for a long hunt. */
 const RUNS = Number(process.env["DECODERS_RUNS"] ?? 100)
@@ -81,34 +82,6 @@ const agree = <A, I>(decode: Decoder<unknown>, schema: Schema.Schema<A, I>, inpu
   const first = ParseResult.ArrayFormatter.formatErrorSync(expected.left)[0]
   expect(actual.path).toStrictEqual(first?.path ?? [])
   return false
-}
-
-/** Where a value can be broken: the paths to its objects' keys and arrays' items. */
-const slots = (value: unknown, path: ReadonlyArray<PropertyKey> = [], out: Array<ReadonlyArray<PropertyKey>> = []) => {
-  out.push(path)
-  if (Array.isArray(value)) value.forEach((item, i) => slots(item, [...path, i], out))
-  else if (typeof value === "object" && value !== null) {
-    for (const [k, v] of Object.entries(value)) slots(v, [...path, k], out)
-  }
-  return out
-}
-
-/** A copy of `value` with the slot at `path` deleted (`undefined` replacement on an object key) or replaced. */
-const mutate = (value: unknown, path: ReadonlyArray<PropertyKey>, replacement: unknown, remove: boolean): unknown => {
-  const [head, ...rest] = path
-  if (head === undefined) return replacement
-  if (Array.isArray(value)) {
-    const copy = value.slice()
-    copy[Number(head)] = mutate(copy[Number(head)], rest, replacement, remove)
-    return copy
-  }
-  if (typeof value === "object" && value !== null) {
-    const copy: Record<PropertyKey, unknown> = { ...value }
-    if (rest.length === 0 && remove) delete copy[head]
-    else copy[head] = mutate(copy[head], rest, replacement, remove)
-    return copy
-  }
-  return value
 }
 
 const wrongValues: ReadonlyArray<unknown> = [null, undefined, 0, "", true, [], {}, [1], { object: "token" }]

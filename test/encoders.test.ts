@@ -15,6 +15,7 @@ import * as AllSchemas from "../schemas/index.js"
 import { type Encoder, isFailure } from "../src/internal/encode.js"
 import { firstIssue } from "../src/internal/request.js"
 import { FileInput } from "../src/internal/schemas.js"
+import { mutate, slots } from "./support/mutations.js"
 
 /** Runs per property (three properties per encoder); `ENCODERS_RUNS=5000` for a long hunt. */
 const RUNS = Number(process.env["ENCODERS_RUNS"] ?? 100)
@@ -94,35 +95,6 @@ const agree = (encode: Encoder<unknown>, schema: Schema.Schema<unknown, unknown>
     description: issue.description
   })
   return false
-}
-
-const isContainer = (value: unknown): value is object =>
-  typeof value === "object" && value !== null && !(value instanceof Blob) && !(value instanceof Uint8Array)
-
-/** Where a value can be broken: the paths to its objects' keys and arrays' items. */
-const slots = (value: unknown, path: ReadonlyArray<PropertyKey> = [], out: Array<ReadonlyArray<PropertyKey>> = []) => {
-  out.push(path)
-  if (Array.isArray(value)) value.forEach((item, i) => slots(item, [...path, i], out))
-  else if (isContainer(value)) for (const [k, v] of Object.entries(value)) slots(v, [...path, k], out)
-  return out
-}
-
-/** A copy of `value` with the slot at `path` deleted (`remove` on an object key) or replaced. */
-const mutate = (value: unknown, path: ReadonlyArray<PropertyKey>, replacement: unknown, remove: boolean): unknown => {
-  const [head, ...rest] = path
-  if (head === undefined) return replacement
-  if (Array.isArray(value)) {
-    const copy = value.slice()
-    copy[Number(head)] = mutate(copy[Number(head)], rest, replacement, remove)
-    return copy
-  }
-  if (isContainer(value)) {
-    const copy: Record<PropertyKey, unknown> = { ...value }
-    if (rest.length === 0 && remove) delete copy[head]
-    else copy[head] = mutate(copy[head], rest, replacement, remove)
-    return copy
-  }
-  return value
 }
 
 /**
