@@ -219,8 +219,11 @@ const reader: ProxyHandler<Input> = {
   has: (target, key) => hasOwnProperty.call(target, key)
 }
 
-/** A derived Type-side key: `email_address` → `emailAddress` (the generator emits the others). */
-const camel = (wire: string): string => wire.replace(/_([a-z\d])/g, (_, c: string) => c.toUpperCase())
+/**
+ * A derived Type-side key: `email_address` → `emailAddress`, as the generator derives the caller's names (it
+ * emits the keys this would not give). Also how a request error names a path parameter.
+ */
+export const camel = (wire: string): string => wire.replace(/_([a-z\d])/g, (_, c: string) => c.toUpperCase())
 
 /**
  * `email_address` from `emailAddress`, as the type of a table checks it: every `X` becomes `_x` (tail

@@ -10,6 +10,7 @@ import * as Schema from "effect/Schema"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { ClerkInvalidInput } from "../ClerkError.js"
+import { camel } from "./decode.js"
 import { EncodeFailure, type Encoder, isFailure } from "./encode.js"
 import type * as Operation from "./operation.js"
 
@@ -67,8 +68,6 @@ const encodeInput = (operation: Operation.Any, input: unknown): Effect.Effect<Wi
 
 const isWire = (value: unknown): value is Wire => typeof value === "object" && value !== null
 
-/** The caller's name of a path parameter (`user_id` → `userId`), as the generator derives it. */
-const callerName = (wire: string): string => wire.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())
 
 const pathSegment = (operation: Operation.Any, wire: Wire, name: string): string | ClerkInvalidInput => {
   const value = wire[name]
@@ -76,7 +75,7 @@ const pathSegment = (operation: Operation.Any, wire: Wire, name: string): string
   if (typeof value !== "string" || value === "" || value === "." || value === "..") {
     return new ClerkInvalidInput({
       operation: operation.name,
-      field: callerName(name),
+      field: camel(name), // the caller's name of the path parameter
       description: "must be a non-empty id other than \".\" and \"..\""
     })
   }
