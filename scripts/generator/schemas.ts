@@ -18,9 +18,18 @@ export interface Uses {
   metadata: boolean
   openEnum: boolean
   fileInput: boolean
+  nullOr: boolean
+  optional: boolean
 }
 
-export const noUses = (): Uses => ({ models: false, metadata: false, openEnum: false, fileInput: false })
+export const noUses = (): Uses => ({
+  models: false,
+  metadata: false,
+  openEnum: false,
+  fileInput: false,
+  nullOr: false,
+  optional: false
+})
 
 export interface Options {
   readonly mode: Mode
@@ -98,7 +107,9 @@ export const schemaOf = (type: Type, options: Options): Expr => {
       options.uses.fileInput = true
       return raw("FileInput")
     case "Nullable":
-      return call("Schema.NullOr", schemaOf(type.type, options))
+      // The memoised `Schema.NullOr` of src/internal/schemas.ts: one instance per member (cold start).
+      options.uses.nullOr = true
+      return call("NullOr", schemaOf(type.type, options))
   }
 }
 
@@ -112,7 +123,9 @@ const propertySignature = (field: Field, options: Options): Expr => {
   if (field.required) {
     return renamed ? call("Schema.fromKey", call("Schema.propertySignature", schema), str(field.wire)) : schema
   }
-  const optional = call("Schema.optional", schema)
+  // The memoised `Schema.optional` of src/internal/schemas.ts: one instance per schema (cold start).
+  options.uses.optional = true
+  const optional = call("optional", schema)
   return renamed ? call("Schema.fromKey", optional, str(field.wire)) : optional
 }
 
@@ -168,7 +181,9 @@ export const imports = (uses: Uses, extra: ReadonlyArray<string> = []): string =
   const helpers = [
     ...(uses.fileInput ? ["FileInput"] : []),
     ...(uses.metadata ? ["Metadata"] : []),
-    ...(uses.openEnum ? ["openEnum"] : [])
+    ...(uses.nullOr ? ["NullOr"] : []),
+    ...(uses.openEnum ? ["openEnum"] : []),
+    ...(uses.optional ? ["optional"] : [])
   ]
   return [
     `import * as Schema from "effect/Schema"`,
