@@ -18,14 +18,19 @@
  *   and subtracted: the SDK's cost alone, and the same stub for `@clerk/backend`.
  *
  * For reference, `@clerk/backend` has no stream: the same walk is its `getUserList({ limit, offset })` in a
- * loop (two requests a page: list and count), keeping nothing.
+ * loop (two requests a page: list and count), keeping nothing. And two walks without any SDK over the offline
+ * Clerk, the limits of the memory goal: `fetch` + `JSON.parse` + the generated decoder in a plain loop, and the
+ * same loop with each page awaited through `Effect.runPromise(Effect.promise(…))`.
  *
  *   npx tsx bench/stream.ts [count…] [--page=500,100]   (10000 30000 100000 by default)
  */
 import { spawnSync } from "node:child_process"
 import { readFileSync, writeFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
+import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
+import * as Decoders from "../schemas/decoders/Models.js"
+import { isFailure } from "../src/internal/decode.js"
 import { Users } from "../services/Users.js"
 import { fmt, type Goal, goals, machine, table } from "./harness.js"
 import { loadClerkBackend } from "./support/clerkBackend.js"
@@ -41,7 +46,13 @@ import { countJson, SECRET_KEY, user, userId } from "./support/users.js"
  */
 const PAGES = [500, 100] as const
 const NOWHERE = "http://127.0.0.1:9"
-const SUBJECTS = ["effect-clerk", "@clerk/backend", "effect-clerk, offline Clerk"] as const
+const SUBJECTS = [
+  "effect-clerk",
+  "@clerk/backend",
+  "effect-clerk, offline Clerk",
+  "fetch loop, offline Clerk",
+  "fetch loop in Effect.promise, offline Clerk"
+] as const
 type SubjectName = (typeof SUBJECTS)[number]
 
 interface Run {
@@ -160,15 +171,49 @@ const child = async (subject: SubjectName, page: number, total: number): Promise
       await runtime.dispose()
     }
   }
-  if (subject === "effect-clerk, offline Clerk") {
-    // The offline Clerk, seeded, serves over 127.0.0.1 from its own process: the client's memory is the
-    // client's alone; the walk's time includes the offline Clerk answering (no stub time to subtract).
+  // The limits, without the SDK: `fetch` + `text()` + `JSON.parse` + the generated decoder, page after page
+  // with the `starting_after` cursor, in a plain async loop; and the same loop with each page's work inside
+  // one `Effect.runPromise(Effect.promise(…))`, to see what running it under Effect's runtime alone does to
+  // the peak.
+  const rawWalk = async (apiUrl: string, inEffect: boolean) => {
+    const headers = { authorization: `Bearer ${SECRET_KEY}`, accept: "application/json" }
+    const fetchPage = async (after: string | undefined) => {
+      const query = after === undefined ? "" : `&starting_after=${after}`
+      const text = await (await realFetch(`${apiUrl}/users?limit=${page}${query}`, { headers })).text()
+      const users = Decoders.UserList(JSON.parse(text))
+      if (isFailure(users)) throw new Error(`a page did not decode: ${users.message}`)
+      return users
+    }
+    const onePage = (after: string | undefined) =>
+      inEffect ? Effect.runPromise(Effect.promise(() => fetchPage(after))) : fetchPage(after)
+    await onePage(undefined)
+    start()
+    let after: string | undefined
+    for (;;) {
+      const users = await onePage(after)
+      count += users.length
+      sample()
+      const last = users[users.length - 1]
+      if (users.length < page || last === undefined) break
+      after = last.id
+    }
+  }
+  // The offline Clerk, seeded, serves over 127.0.0.1 from its own process: the client's memory is the
+  // client's alone; the walk's time includes the offline Clerk answering (no stub time to subtract).
+  const overOfflineClerk = async (walkIt: (apiUrl: string) => Promise<void>) => {
     const server = await startOfflineServer(total)
     try {
-      await walk(`${server.origin}/v1`, realFetch)
+      await walkIt(`${server.origin}/v1`)
     } finally {
       await server.close()
     }
+  }
+  if (subject === "effect-clerk, offline Clerk") {
+    await overOfflineClerk((apiUrl) => walk(apiUrl, realFetch))
+  } else if (subject === "fetch loop, offline Clerk") {
+    await overOfflineClerk((apiUrl) => rawWalk(apiUrl, false))
+  } else if (subject === "fetch loop in Effect.promise, offline Clerk") {
+    await overOfflineClerk((apiUrl) => rawWalk(apiUrl, true))
   } else if (subject === "effect-clerk") {
     await walk(`${NOWHERE}/v1`, stub.fetch)
   } else {
@@ -253,7 +298,10 @@ const parent = async (counts: ReadonlyArray<number>, pages: ReadonlyArray<number
   const label: Record<SubjectName, string> = {
     "effect-clerk, offline Clerk": "effect-clerk users.listStream, offline Clerk over 127.0.0.1",
     "effect-clerk": "effect-clerk users.listStream, in-memory stub",
-    "@clerk/backend": "@clerk/backend getUserList + offset loop, in-memory stub"
+    "@clerk/backend": "@clerk/backend getUserList + offset loop, in-memory stub",
+    "fetch loop, offline Clerk": "no SDK: fetch + JSON.parse + generated decoder, cursor loop, offline Clerk",
+    "fetch loop in Effect.promise, offline Clerk":
+      "no SDK: the same loop, each page inside Effect.runPromise(Effect.promise(…)), offline Clerk"
   }
   console.log(table(
     [
@@ -272,7 +320,7 @@ const parent = async (counts: ReadonlyArray<number>, pages: ReadonlyArray<number
       r.users.toLocaleString("en-US"),
       fmt(r.ms - r.stubMs),
       fmt(perUser(r)),
-      r.subject === "effect-clerk, offline Clerk" ? "–" : fmt(r.stubMs),
+      r.subject.endsWith("offline Clerk") ? "–" : fmt(r.stubMs),
       `${fmt(r.peakRssGrowthMb)} MB`,
       `${fmt(r.retainedMb)} MB`
     ])
