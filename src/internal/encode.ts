@@ -14,9 +14,9 @@
  * texts mirror Effect 3's filters (`Schema.minLength` …) word for word; test/encoders.test.ts proves every
  * encoder equal to its Schema, on valid and broken inputs.
  *
- * Self-contained on purpose: it imports nothing, so a service bundle carries these few checks and its own
- * encoders only.
+ * It shares only `isRecord` and `hasOwn` with the decoders' runtime, which every service bundle carries anyway.
  */
+import { hasOwn, isRecord } from "./decode.js"
 
 /** Why an input does not encode: where (the caller's names and indices, from the root), and what is wrong. */
 export class EncodeFailure {
@@ -163,10 +163,6 @@ export const maxItems = (n: number): Filter<ReadonlyArray<unknown>> =>
 // side)`), which the generator works out: it is the message when the value is not one.
 // ---------------------------------------------------------------------------------------------------------
 
-/** What a Struct or a Record accepts (Effect's `Predicate.isRecord`): an object that is not an array. */
-const isRecord = (value: unknown): value is { readonly [key: string]: unknown } =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
-
 /** `Schema.Array(item)`: a copy, each item encoded; the items are checked before the array's own filters. */
 export const array = (
   expected: string,
@@ -219,8 +215,6 @@ export const optional = (key: string, check: Check<unknown>, wire: string = snak
   optional: true
 })
 
-const hasOwnProperty = Object.prototype.hasOwnProperty
-
 /**
  * `Schema.Struct(fields)`: the fields in order under their wire names, other keys dropped. An absent optional
  * field stays absent; a present one may be `undefined` (kept). An absent required field is checked as
@@ -230,7 +224,7 @@ export const struct = (expected: string, fields: ReadonlyArray<Field>): Check<Re
   if (!isRecord(input)) return fail(`Expected ${expected}`)
   const out: Record<string, unknown> = {}
   for (const field of fields) {
-    const has = hasOwnProperty.call(input, field.key)
+    const has = hasOwn(input, field.key)
     if (!has && field.optional) continue
     const value = input[field.key]
     if (has) {
