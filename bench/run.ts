@@ -6,6 +6,7 @@
  *   npm run bench -- rest              one of them
  *   npm run bench -- rest stub decode  arguments after a name go to that benchmark
  *   npm run bench -- profile           the CPU breakdown of a REST call (not part of the full run)
+ *   npm run bench -- promotion         what each hand-over of a page promotes into V8's old generation (idem)
  *
  * Exits non-zero when any benchmark could not run.
  */
@@ -21,7 +22,8 @@ const BENCHMARKS = {
   bundle: "esbuild + gzip sizes vs @clerk/backend and the bare Effect floor",
   coldstart: "await import() of the bundled package in fresh node processes vs @clerk/backend",
   stream: "users.listStream over 10,000 to 100,000 users: time and peak RSS",
-  profile: "where a REST call's CPU goes (splits and a V8 CPU profile); not in the full run"
+  profile: "where a REST call's CPU goes (splits and a V8 CPU profile); not in the full run",
+  promotion: "dead pages V8's young-generation GC promotes, by hand-over (fork, timeout, platform text); not in the full run"
 } as const
 type Name = keyof typeof BENCHMARKS
 

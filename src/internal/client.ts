@@ -127,13 +127,14 @@ export const make = (options: Options): Effect.Effect<ClerkClientService, never,
             Effect.mapError((error) => transportError(operation, error)),
             Effect.flatMap((response) => {
               status = response.status
-              return Effect.map(Response.readBody(operation, response), (body) => [response, body] as const)
+              return Response.readReply(operation, response)
             }),
             Effect.timeoutFail({ duration: timeout, onTimeout: () => timeoutError(operation, timeout) }),
             // The timeout bounds the exchange; the decoding comes after, on this fiber. The timeout runs its effect
-            // in a forked fiber whose result outlives it for a while, and a decoded page kept past a young-generation
-            // GC is copied into the old generation (in a 100,000-user stream, hundreds of MB).
-            Effect.flatMap(([response, body]) => Response.interpret(operation, operation.success, response, body)),
+            // in a forked fiber, and V8's young-generation GC keeps a forked fiber's result alive past the call,
+            // copying it into the old generation, which only a full GC empties (`bench/promotion.ts`). So the
+            // result is a reply that `interpret` empties: the page's text is not kept there.
+            Effect.flatMap((reply) => Response.interpret(operation, operation.success, reply)),
             Effect.tapError((error: ClerkError) =>
               Effect.logDebug(`clerk: ${operation.name} attempt ${attempts} failed: ${error._tag}`)
             )

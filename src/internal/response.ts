@@ -51,28 +51,23 @@ export const parseRetryAfter = (value: string | undefined, now: number): Duratio
 
 const isKnownStatus = (status: number): status is KnownStatus => status in ErrorByStatus
 
-const apiError = (
-  operation: Operation.Any,
-  response: HttpClientResponse.HttpClientResponse,
-  text: string,
-  now: number
-): ClerkApiError => {
+const apiError = (operation: Operation.Any, reply: Reply, text: string, now: number): ClerkApiError => {
   const parsed = Option.getOrUndefined(Option.flatMap(parseJson(text), decodeErrorBody))
-  const clerkTraceId = parsed?.clerkTraceId ?? response.headers["clerk-trace-id"] ?? response.headers["cf-ray"]
+  const clerkTraceId = parsed?.clerkTraceId ?? reply.headers["clerk-trace-id"] ?? reply.headers["cf-ray"]
   const fields = {
     operation: operation.name,
     route: route(operation),
-    status: response.status,
+    status: reply.status,
     errors: parsed?.errors ?? [],
     ...(clerkTraceId === undefined ? {} : { clerkTraceId }),
     // Keep what is not a Clerk error body (a proxy's HTML page, say), bounded, for the one reading the error.
     ...(parsed?.errors !== undefined || text === "" ? {} : { body: text.slice(0, MAX_BODY_TEXT) })
   }
-  const status = response.status
+  const status = reply.status
   const declared = operation.errors.some((s) => s === status) || ALWAYS_POSSIBLE.includes(status)
   if (!declared || !isKnownStatus(status)) return new ClerkUnexpectedStatus(fields)
   if (status === 429) {
-    const retryAfter = parseRetryAfter(response.headers["retry-after"], now)
+    const retryAfter = parseRetryAfter(reply.headers["retry-after"], now)
     return new ClerkRateLimited(retryAfter === undefined ? fields : { ...fields, retryAfter })
   }
   return new ErrorByStatus[status](fields)
@@ -125,18 +120,41 @@ export const noContent: Operation.Success<void> = { _tag: "Void", decode: () => 
 /** A success read as text. */
 export const text: Operation.Success<string> = { _tag: "Text", decode: (_, __, body) => Effect.succeed(body) }
 
-/** The body of a response, as text. */
-export const readBody = (
+/**
+ * What the client keeps of a response: its status, its headers and its body, which `interpret` takes out.
+ *
+ * Not the response itself: `@effect/platform` caches a response's text on it, so holding the response would
+ * hold the text. And the reply crosses the timeout's fiber boundary, whose result outlives the call for a
+ * while; an emptied reply keeps nothing large alive there.
+ */
+export interface Reply {
+  readonly status: number
+  readonly headers: HttpClientResponse.HttpClientResponse["headers"]
+  body: string | undefined
+}
+
+/** The response's status, headers and body text. */
+export const readReply = (
   operation: Operation.Any,
   response: HttpClientResponse.HttpClientResponse
-): Effect.Effect<string, ClerkRequestError> =>
-  Effect.mapError(response.text, () =>
-    new ClerkRequestError({
-      operation: operation.name,
-      route: route(operation),
-      reason: "Transport",
-      description: "the connection failed while the response was read"
-    }))
+): Effect.Effect<Reply, ClerkRequestError> =>
+  Effect.mapBoth(response.text, {
+    onFailure: () =>
+      new ClerkRequestError({
+        operation: operation.name,
+        route: route(operation),
+        reason: "Transport",
+        description: "the connection failed while the response was read"
+      }),
+    onSuccess: (body): Reply => ({ status: response.status, headers: response.headers, body })
+  })
+
+/** Takes the body out of the reply, so that the reply no longer holds it. */
+const takeBody = (reply: Reply): string => {
+  const body = reply.body ?? ""
+  reply.body = undefined
+  return body
+}
 
 /**
  * What a response's body means: the decoded success for a 2xx, the tagged error of its status otherwise.
@@ -144,10 +162,11 @@ export const readBody = (
 export const interpret = <A>(
   operation: Operation.Any,
   success: Operation.Success<A>,
-  response: HttpClientResponse.HttpClientResponse,
-  body: string
-): Effect.Effect<A, ClerkApiError | ClerkDecodeError> =>
-  response.status >= 200 && response.status < 300
-    ? success.decode(operation, response.status, body)
+  reply: Reply
+): Effect.Effect<A, ClerkApiError | ClerkDecodeError> => {
+  const body = takeBody(reply)
+  return reply.status >= 200 && reply.status < 300
+    ? success.decode(operation, reply.status, body)
     // The clock only matters for a 429's `Retry-After` date: read it on the error path alone.
-    : Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(apiError(operation, response, body, now)))
+    : Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(apiError(operation, reply, body, now)))
+}

@@ -1,0 +1,120 @@
+/**
+ * Why the stream's peak RSS is what it is: how many MB of dead pages V8's young-generation GC (the
+ * scavenger) copies into the old generation, which only a full GC empties, when pages are handed over in
+ * different ways. No SDK code and no network: each line parses the same 100-user page (`JSON.parse` of
+ * 287 KB, as `users.list` does) 600 times, one page per macrotask, and drops it.
+ *
+ * Each line runs in a fresh process under `--trace-gc-nvp`; the table sums V8's own `promoted=` figure over
+ * the young-generation GCs of the loop. What a line adds over "plain async loop" is what that hand-over
+ * keeps alive past a young GC (a full GC finds nothing of it: nothing is retained).
+ *
+ *   npx tsx bench/promotion.ts [part of a line's name…]   (about 30 s; not part of `npm run bench`)
+ */
+import { spawnSync } from "node:child_process"
+import { fileURLToPath } from "node:url"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import { fmt, machine, table } from "./harness.js"
+import { userListJson } from "./support/users.js"
+
+const PAGES = 600
+const PAGE = userListJson(100)
+const URL_ = "http://127.0.0.1:9/v1/users"
+
+/** The next page, parsed after a macrotask (as a page arrives from the network). */
+const nextPage = (): Promise<Array<unknown>> =>
+  new Promise((resolve) => setImmediate(() => resolve(JSON.parse(PAGE))))
+const stubFetch: typeof globalThis.fetch = () => new Promise((resolve) => setImmediate(() => resolve(new Response(PAGE))))
+
+const loopInEffect = (page: Effect.Effect<Array<unknown>>) =>
+  Effect.runPromise(Effect.gen(function*() {
+    let users = 0
+    for (let i = 0; i < PAGES; i++) users += (yield* page).length
+    return users
+  }))
+
+/** A cell the receiver empties, so that whatever holds the cell no longer holds the page. */
+const take = (cell: { value: Array<unknown> | undefined }): Array<unknown> => {
+  const value = cell.value ?? []
+  cell.value = undefined
+  return value
+}
+
+const SUBJECTS = {
+  "plain async loop": async () => {
+    let users = 0
+    for (let i = 0; i < PAGES; i++) users += (await nextPage()).length
+    return users
+  },
+  "one fiber: Effect.promise per page": () => loopInEffect(Effect.promise(nextPage)),
+  "page returned by a forked fiber (Effect.fork + Fiber.join)": () =>
+    loopInEffect(Effect.flatMap(Effect.fork(Effect.promise(nextPage)), Fiber.join)),
+  "page returned through Effect.timeout (it forks)": () =>
+    loopInEffect(Effect.timeout(Effect.promise(nextPage), "1 minute").pipe(Effect.orDie)),
+  "the same, the page handed over in a cell the receiver empties": () =>
+    loopInEffect(
+      Effect.timeout(Effect.map(Effect.promise(nextPage), (value) => ({ value })), "1 minute").pipe(
+        Effect.orDie,
+        Effect.map(take)
+      )
+    ),
+  "one fiber: fetch + Response.text() in Effect.promise, then JSON.parse": () =>
+    loopInEffect(Effect.promise(() => stubFetch(URL_).then((r) => r.text())).pipe(Effect.map((t) => JSON.parse(t)))),
+  "one fiber: @effect/platform HttpClient, response.text, then JSON.parse": () =>
+    loopInEffect(
+      Effect.flatMap(HttpClient.get(URL_), (r) => r.text).pipe(
+        Effect.map((t): Array<unknown> => JSON.parse(t)),
+        Effect.orDie,
+        Effect.provide(FetchHttpClient.layer),
+        Effect.provideService(FetchHttpClient.Fetch, stubFetch)
+      )
+    )
+} as const
+type Subject = keyof typeof SUBJECTS
+const isSubject = (name: string | undefined): name is Subject => name !== undefined && Object.hasOwn(SUBJECTS, name)
+
+const MARK = "promotion-bench-loop"
+
+/** `--trace-gc-nvp` lines of young-generation GCs between the two marks: V8's `promoted=` bytes each. */
+const promotedPerYoungGc = (output: string): Array<number> => {
+  const lines = output.split("\n")
+  const from = lines.indexOf(`${MARK} start`)
+  const to = lines.indexOf(`${MARK} end`)
+  return lines.slice(from + 1, to)
+    .filter((line) => line.includes(" gc=s "))
+    .map((line) => Number(/ promoted=(\d+)/.exec(line)?.[1] ?? NaN))
+}
+
+const args = process.argv.slice(2)
+if (args[0] === "--child") {
+  const name = args[1]
+  if (!isSubject(name)) throw new Error(`unknown subject ${name}`)
+  await SUBJECTS[name]() // warm-up: compiled code and a grown young generation, as in a long walk
+  console.log(`${MARK} start`)
+  const users = await SUBJECTS[name]()
+  console.log(`${MARK} end`)
+  if (users !== PAGES * 100) throw new Error(`${name} counted ${users} users`)
+} else {
+  const rows: Array<Array<string>> = []
+  // Arguments pick lines by a part of their name.
+  const names = Object.keys(SUBJECTS).filter((name) => args.length === 0 || args.some((a) => name.includes(a)))
+  for (const name of names) {
+    const result = spawnSync(
+      process.execPath,
+      [...process.execArgv, "--trace-gc-nvp", fileURLToPath(import.meta.url), "--child", name],
+      { encoding: "utf8", maxBuffer: 64 << 20 }
+    )
+    const promoted = promotedPerYoungGc(result.stdout)
+    if (result.status !== 0 || promoted.length === 0 || promoted.some(Number.isNaN)) {
+      console.error(`benchmark cannot run: ${name} failed\n${result.stderr}`)
+      process.exit(1)
+    }
+    const totalMb = promoted.reduce((a, b) => a + b, 0) / 1024 / 1024
+    rows.push([name, String(promoted.length), `${fmt(totalMb / promoted.length)} MB`, `${fmt(totalMb)} MB`])
+  }
+  console.log(`## Dead pages promoted by young-generation GCs (${await machine()})\n`)
+  console.log(`${PAGES} pages of 100 users (287 KB of JSON each, ${fmt((PAGES * PAGE.length) / 1024 / 1024)} MB in all), one a macrotask.\n`)
+  console.log(table(["hand-over", "young GCs", "promoted per young GC", "promoted in all"], rows))
+}
