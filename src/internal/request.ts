@@ -68,7 +68,6 @@ const encodeInput = (operation: Operation.Any, input: unknown): Effect.Effect<Wi
 
 const isWire = (value: unknown): value is Wire => typeof value === "object" && value !== null
 
-
 const pathSegment = (operation: Operation.Any, wire: Wire, name: string): string | ClerkInvalidInput => {
   const value = wire[name]
   // An empty id, `.` or `..` would silently address another resource (`/users/` lists users).
