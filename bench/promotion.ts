@@ -2,13 +2,14 @@
  * Why the stream's peak RSS is what it is: how many MB of dead pages V8's young-generation GC (the
  * scavenger) copies into the old generation, which only a full GC empties, when pages are handed over in
  * different ways. No SDK code and no network: each line parses the same 100-user page (`JSON.parse` of
- * 287 KB, as `users.list` does) 600 times, one page per macrotask, and drops it.
+ * 287 KB, as `users.list` does) 600 times, one page per macrotask, and drops it; with `--users=500`, a
+ * 500-user page (1.4 MB, the stream's page with `limit: 500`) 120 times.
  *
  * Each line runs in a fresh process under `--trace-gc-nvp`; the table sums V8's own `promoted=` figure over
  * the young-generation GCs of the loop. What a line adds over "plain async loop" is what that hand-over
  * keeps alive past a young GC (a full GC finds nothing of it: nothing is retained).
  *
- *   npx tsx bench/promotion.ts [part of a line's name…]   (about 30 s; not part of `npm run bench`)
+ *   npx tsx bench/promotion.ts [--users=500] [part of a line's name…]   (about 30 s; not in `npm run bench`)
  */
 import { spawnSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
@@ -16,11 +17,16 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { fmt, machine, table } from "./harness.js"
 import { userListJson } from "./support/users.js"
 
-const PAGES = 600
-const PAGE = userListJson(100)
+// `--users=500` for pages of 500 users (the stream's page with `limit: 500`): 60,000 users either way.
+const argv = process.argv.slice(2)
+const USERS = Number(argv.find((a) => a.startsWith("--users="))?.slice("--users=".length) ?? 100)
+const PAGES = Math.round(60_000 / USERS)
+const PAGE = userListJson(USERS)
 const URL_ = "http://127.0.0.1:9/v1/users"
 
 /** The next page, parsed after a macrotask (as a page arrives from the network). */
@@ -62,6 +68,29 @@ const SUBJECTS = {
     ),
   "one fiber: fetch + Response.text() in Effect.promise, then JSON.parse": () =>
     loopInEffect(Effect.promise(() => stubFetch(URL_).then((r) => r.text())).pipe(Effect.map((t) => JSON.parse(t)))),
+  "one fiber: the platform's response (HttpClientResponse.fromWeb) and its text, then JSON.parse": () =>
+    loopInEffect(
+      Effect.flatMap(Effect.promise(() => stubFetch(URL_)), (r) => HttpClientResponse.fromWeb(HttpClientRequest.get(URL_), r).text)
+        .pipe(Effect.map((t): Array<unknown> => JSON.parse(t)), Effect.orDie)
+    ),
+  "one fiber: the same web Response, its text() through Effect.tryPromise, then JSON.parse": () =>
+    loopInEffect(
+      Effect.flatMap(Effect.promise(() => stubFetch(URL_)), (r) => Effect.tryPromise({ try: () => r.text(), catch: (e) => e }))
+        .pipe(Effect.map((t): Array<unknown> => JSON.parse(t)), Effect.orDie)
+    ),
+  "one fiber: @effect/platform HttpClient built once, response.text, then JSON.parse": () => {
+    // As effect-clerk uses it: one client, its span off.
+    const client = Effect.runSync(Effect.provide(HttpClient.HttpClient, FetchHttpClient.layer)).pipe(
+      HttpClient.withTracerDisabledWhen(() => true)
+    )
+    return loopInEffect(
+      Effect.flatMap(client.get(URL_), (r) => r.text).pipe(
+        Effect.map((t): Array<unknown> => JSON.parse(t)),
+        Effect.orDie,
+        Effect.provideService(FetchHttpClient.Fetch, stubFetch)
+      )
+    )
+  },
   "one fiber: @effect/platform HttpClient, response.text, then JSON.parse": () =>
     loopInEffect(
       Effect.flatMap(HttpClient.get(URL_), (r) => r.text).pipe(
@@ -87,7 +116,7 @@ const promotedPerYoungGc = (output: string): Array<number> => {
     .map((line) => Number(/ promoted=(\d+)/.exec(line)?.[1] ?? NaN))
 }
 
-const args = process.argv.slice(2)
+const args = argv.filter((a) => !a.startsWith("--users="))
 if (args[0] === "--child") {
   const name = args[1]
   if (!isSubject(name)) throw new Error(`unknown subject ${name}`)
@@ -95,7 +124,7 @@ if (args[0] === "--child") {
   console.log(`${MARK} start`)
   const users = await SUBJECTS[name]()
   console.log(`${MARK} end`)
-  if (users !== PAGES * 100) throw new Error(`${name} counted ${users} users`)
+  if (users !== PAGES * USERS) throw new Error(`${name} counted ${users} users`)
 } else {
   const rows: Array<Array<string>> = []
   // Arguments pick lines by a part of their name.
@@ -103,7 +132,7 @@ if (args[0] === "--child") {
   for (const name of names) {
     const result = spawnSync(
       process.execPath,
-      [...process.execArgv, "--trace-gc-nvp", fileURLToPath(import.meta.url), "--child", name],
+      [...process.execArgv, "--trace-gc-nvp", fileURLToPath(import.meta.url), "--child", name, `--users=${USERS}`],
       { encoding: "utf8", maxBuffer: 64 << 20 }
     )
     const promoted = promotedPerYoungGc(result.stdout)
@@ -115,6 +144,6 @@ if (args[0] === "--child") {
     rows.push([name, String(promoted.length), `${fmt(totalMb / promoted.length)} MB`, `${fmt(totalMb)} MB`])
   }
   console.log(`## Dead pages promoted by young-generation GCs (${await machine()})\n`)
-  console.log(`${PAGES} pages of 100 users (287 KB of JSON each, ${fmt((PAGES * PAGE.length) / 1024 / 1024)} MB in all), one a macrotask.\n`)
+  console.log(`${PAGES} pages of ${USERS} users (${fmt(PAGE.length / 1024)} KB of JSON each, ${fmt((PAGES * PAGE.length) / 1024 / 1024)} MB in all), one a macrotask.\n`)
   console.log(table(["hand-over", "young GCs", "promoted per young GC", "promoted in all"], rows))
 }
