@@ -34,6 +34,13 @@ const nextPage = (): Promise<Array<unknown>> =>
   new Promise((resolve) => setImmediate(() => resolve(JSON.parse(PAGE))))
 const stubFetch: typeof globalThis.fetch = () => new Promise((resolve) => setImmediate(() => resolve(new Response(PAGE))))
 
+const fetched = Effect.promise(() => stubFetch(URL_))
+const withStub = Effect.provideService(FetchHttpClient.Fetch, stubFetch)
+
+/** The page a text gives, any failure a defect (the stub does not fail). */
+const parsed = <E, R>(text: Effect.Effect<string, E, R>): Effect.Effect<Array<unknown>, never, R> =>
+  text.pipe(Effect.map((t): Array<unknown> => JSON.parse(t)), Effect.orDie)
+
 const loopInEffect = (page: Effect.Effect<Array<unknown>>) =>
   Effect.runPromise(Effect.gen(function*() {
     let users = 0
@@ -67,38 +74,21 @@ const SUBJECTS = {
       )
     ),
   "one fiber: fetch + Response.text() in Effect.promise, then JSON.parse": () =>
-    loopInEffect(Effect.promise(() => stubFetch(URL_).then((r) => r.text())).pipe(Effect.map((t) => JSON.parse(t)))),
+    loopInEffect(parsed(Effect.promise(() => stubFetch(URL_).then((r) => r.text())))),
   "one fiber: the platform's response (HttpClientResponse.fromWeb) and its text, then JSON.parse": () =>
-    loopInEffect(
-      Effect.flatMap(Effect.promise(() => stubFetch(URL_)), (r) => HttpClientResponse.fromWeb(HttpClientRequest.get(URL_), r).text)
-        .pipe(Effect.map((t): Array<unknown> => JSON.parse(t)), Effect.orDie)
-    ),
+    loopInEffect(parsed(Effect.flatMap(fetched, (r) => HttpClientResponse.fromWeb(HttpClientRequest.get(URL_), r).text))),
   "one fiber: the same web Response, its text() through Effect.tryPromise, then JSON.parse": () =>
-    loopInEffect(
-      Effect.flatMap(Effect.promise(() => stubFetch(URL_)), (r) => Effect.tryPromise({ try: () => r.text(), catch: (e) => e }))
-        .pipe(Effect.map((t): Array<unknown> => JSON.parse(t)), Effect.orDie)
-    ),
+    loopInEffect(parsed(Effect.flatMap(fetched, (r) => Effect.tryPromise({ try: () => r.text(), catch: (e) => e })))),
   "one fiber: @effect/platform HttpClient built once, response.text, then JSON.parse": () => {
     // As effect-clerk uses it: one client, its span off.
     const client = Effect.runSync(Effect.provide(HttpClient.HttpClient, FetchHttpClient.layer)).pipe(
       HttpClient.withTracerDisabledWhen(() => true)
     )
-    return loopInEffect(
-      Effect.flatMap(client.get(URL_), (r) => r.text).pipe(
-        Effect.map((t): Array<unknown> => JSON.parse(t)),
-        Effect.orDie,
-        Effect.provideService(FetchHttpClient.Fetch, stubFetch)
-      )
-    )
+    return loopInEffect(parsed(Effect.flatMap(client.get(URL_), (r) => r.text)).pipe(withStub))
   },
-  "one fiber: @effect/platform HttpClient, response.text, then JSON.parse": () =>
+  "the same, with Effect.provide(FetchHttpClient.layer) for each page": () =>
     loopInEffect(
-      Effect.flatMap(HttpClient.get(URL_), (r) => r.text).pipe(
-        Effect.map((t): Array<unknown> => JSON.parse(t)),
-        Effect.orDie,
-        Effect.provide(FetchHttpClient.layer),
-        Effect.provideService(FetchHttpClient.Fetch, stubFetch)
-      )
+      parsed(Effect.flatMap(HttpClient.get(URL_), (r) => r.text)).pipe(Effect.provide(FetchHttpClient.layer), withStub)
     )
 } as const
 type Subject = keyof typeof SUBJECTS

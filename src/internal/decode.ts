@@ -417,5 +417,5 @@ export const union = <A>(
 }
 
 /** What a skipped member gives: a failure nobody reports (the union reports its first member's). */
-const skipped = new DecodeFailure([], "skipped")
+const skipped = /*#__PURE__*/ new DecodeFailure([], "skipped")
 
