@@ -1,13 +1,15 @@
 /**
  * Why the stream's peak RSS is what it is: how many MB of dead pages V8's young-generation GC (the
  * scavenger) copies into the old generation, which only a full GC empties, when pages are handed over in
- * different ways. No SDK code and no network: each line parses the same 100-user page (`JSON.parse` of
+ * different ways. No network, and of the SDK only `handOver`: each line parses the same 100-user page (`JSON.parse` of
  * 287 KB, as `users.list` does) 600 times, one page per macrotask, and drops it; with `--users=500`, a
  * 500-user page (1.4 MB, the stream's page with `limit: 500`) 120 times.
  *
  * Each line runs in a fresh process under `--trace-gc-nvp`; the table sums V8's own `promoted=` figure over
  * the young-generation GCs of the loop. What a line adds over "plain async loop" is what that hand-over
- * keeps alive past a young GC (a full GC finds nothing of it: nothing is retained).
+ * keeps alive past a young GC (a full GC finds nothing of it: nothing is retained). The mechanism: a holder
+ * already in the old generation (a span, a finished fiber, the platform's cached body) is given the page; the
+ * young GC takes every old-to-young pointer as alive, dead holder or not (`src/internal/handover.ts`).
  *
  *   npx tsx bench/promotion.ts [--users=500] [part of a line's name…]   (about 30 s; not in `npm run bench`)
  */
@@ -19,6 +21,7 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { handOver } from "../src/internal/handover.js"
 import { fmt, machine, table } from "./harness.js"
 import { userListJson } from "./support/users.js"
 
@@ -48,13 +51,6 @@ const loopInEffect = (page: Effect.Effect<Array<unknown>>) =>
     return users
   }))
 
-/** A cell the receiver empties, so that whatever holds the cell no longer holds the page. */
-const take = (cell: { value: Array<unknown> | undefined }): Array<unknown> => {
-  const value = cell.value ?? []
-  cell.value = undefined
-  return value
-}
-
 const SUBJECTS = {
   "plain async loop": async () => {
     let users = 0
@@ -66,19 +62,32 @@ const SUBJECTS = {
     loopInEffect(Effect.flatMap(Effect.fork(Effect.promise(nextPage)), Fiber.join)),
   "page returned through Effect.timeout (it forks)": () =>
     loopInEffect(Effect.timeout(Effect.promise(nextPage), "1 minute").pipe(Effect.orDie)),
-  "the same, the page handed over in a cell the receiver empties": () =>
-    loopInEffect(
-      Effect.timeout(Effect.map(Effect.promise(nextPage), (value) => ({ value })), "1 minute").pipe(
-        Effect.orDie,
-        Effect.map(take)
-      )
-    ),
+  "the same, the page handed over in a cell the receiver empties (handOver, as effect-clerk's timeout)": () =>
+    loopInEffect(handOver(Effect.promise(nextPage), Effect.timeout("1 minute")).pipe(Effect.orDie)),
   "one fiber: fetch + Response.text() in Effect.promise, then JSON.parse": () =>
     loopInEffect(parsed(Effect.promise(() => stubFetch(URL_).then((r) => r.text())))),
   "one fiber: the platform's response (HttpClientResponse.fromWeb) and its text, then JSON.parse": () =>
     loopInEffect(parsed(Effect.flatMap(fetched, (r) => HttpClientResponse.fromWeb(HttpClientRequest.get(URL_), r).text))),
   "one fiber: the same web Response, its text() through Effect.tryPromise, then JSON.parse": () =>
     loopInEffect(parsed(Effect.flatMap(fetched, (r) => Effect.tryPromise({ try: () => r.text(), catch: (e) => e })))),
+  "the same, its text() through Effect.tryPromise, Effect.cached and Effect.runSync (as the platform's text does)": () =>
+    loopInEffect(
+      parsed(Effect.flatMap(fetched, (r) => Effect.tryPromise({ try: () => r.text(), catch: (e) => e }).pipe(Effect.cached, Effect.runSync)))
+    ),
+  "one fiber: the platform's response, its arrayBuffer's bytes moved out and decoded (as effect-clerk reads a body)": () =>
+    loopInEffect(
+      parsed(
+        Effect.flatMap(fetched, (r) =>
+          Effect.map(
+            HttpClientResponse.fromWeb(HttpClientRequest.get(URL_), r).arrayBuffer,
+            (bytes) => new TextDecoder().decode(structuredClone(bytes, { transfer: [bytes] }))
+          ))
+      )
+    ),
+  "page returned through Effect.withSpan (the span keeps the exit it ends with)": () =>
+    loopInEffect(Effect.withSpan(Effect.promise(nextPage), "page")),
+  "the same, the page handed over in a cell (handOver, as effect-clerk's span)": () =>
+    loopInEffect(handOver(Effect.promise(nextPage), Effect.withSpan("page"))),
   "one fiber: @effect/platform HttpClient built once, response.text, then JSON.parse": () => {
     // As effect-clerk uses it: one client, its span off.
     const client = Effect.runSync(Effect.provide(HttpClient.HttpClient, FetchHttpClient.layer)).pipe(

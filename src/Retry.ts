@@ -64,4 +64,4 @@ export const withRetry = (policy: Policy) => <A, E, R>(effect: Effect.Effect<A, 
  * @since 0.1.0
  * @category combinators
  */
-export const withoutRetries: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R> = withRetry(false)
+export const withoutRetries: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R> = /*#__PURE__*/ withRetry(false)

@@ -434,6 +434,36 @@ describe("telemetry", () => {
   })
 })
 
+// Effect's span keeps the exit it ends with, often in V8's old generation by then: a decoded page left in it
+// would be copied there after every call (src/internal/handover.ts). The span must still tell success from
+// failure, and keep the error.
+describe("what a span keeps", () => {
+  const spanOf = (telemetry: ReturnType<typeof makeTelemetry>) => telemetry.spans.find((s) => s.name === "clerk.things.get")
+
+  it.effect("a success: a success, without the value", () => {
+    const telemetry = makeTelemetry()
+    const { provide } = withClient(() => json(thing("thing_kept")))
+    return Effect.gen(function*() {
+      const value = yield* withTelemetry(telemetry, provide(execute(GetThing, { thingId: "thing_kept" })))
+      expect(value).toEqual({ id: "thing_kept", createdAt: 1 })
+      const exit = spanOf(telemetry)?.exit
+      expect(exit !== undefined && Exit.isSuccess(exit)).toBe(true)
+      expect(JSON.stringify(exit)).not.toContain("thing_kept")
+    })
+  })
+
+  it.effect("a failure: the tagged error", () => {
+    const telemetry = makeTelemetry()
+    const { provide } = withClient(() => clerkErrors(404, "resource_not_found"))
+    return Effect.gen(function*() {
+      const error = yield* Effect.flip(withTelemetry(telemetry, provide(execute(GetThing, { thingId: "x" }))))
+      const exit = spanOf(telemetry)?.exit
+      expect(exit).toStrictEqual(Exit.fail(error))
+      expect(error._tag).toBe("ClerkNotFound")
+    })
+  })
+})
+
 function script429Then404(): Respond {
   return (_, i) => i === 0 ? clerkErrors(429, "too_many_requests", { "retry-after": "1" }) : clerkErrors(404, "resource_not_found")
 }

@@ -17,6 +17,7 @@ import type { ClerkClientService, ConfigOptions, Options } from "../ClerkClient.
 import { ClerkDecodeError, type ClerkError, ClerkRequestError, type CommonError, type ErrorOfStatus, type KnownStatus } from "../ClerkError.js"
 import * as Retry from "../Retry.js"
 import type * as Operation from "./operation.js"
+import { handOver } from "./handover.js"
 import * as Request from "./request.js"
 import * as Response from "./response.js"
 import * as RetrySchedule from "./retry.js"
@@ -123,17 +124,19 @@ export const make = (options: Options): Effect.Effect<ClerkClientService, never,
         let status: number | undefined
         const attempt = Effect.suspend(() => {
           attempts++
-          return http.execute(request).pipe(
+          // The timeout bounds the exchange; the decoding comes after, on this fiber. The timeout runs the exchange
+          // in a forked fiber, which keeps its result: the reply is handed over (`handover.ts`).
+          const exchange = http.execute(request).pipe(
             Effect.mapError((error) => transportError(operation, error)),
             Effect.flatMap((response) => {
               status = response.status
               return Response.readReply(operation, response)
-            }),
-            Effect.timeoutFail({ duration: timeout, onTimeout: () => timeoutError(operation, timeout) }),
-            // The timeout bounds the exchange; the decoding comes after, on this fiber. The timeout runs its effect
-            // in a forked fiber, and V8's young-generation GC keeps a forked fiber's result alive past the call,
-            // copying it into the old generation, which only a full GC empties (`bench/promotion.ts`). So the
-            // result is a reply that `interpret` empties: the page's text is not kept there.
+            })
+          )
+          return handOver(
+            exchange,
+            Effect.timeoutFail({ duration: timeout, onTimeout: () => timeoutError(operation, timeout) })
+          ).pipe(
             Effect.flatMap((reply) => Response.interpret(operation, operation.success, reply)),
             Effect.tapError((error: ClerkError) =>
               Effect.logDebug(`clerk: ${operation.name} attempt ${attempts} failed: ${error._tag}`)
@@ -153,12 +156,14 @@ export const make = (options: Options): Effect.Effect<ClerkClientService, never,
       // The one assertion of the client: `Response.read` answers a status the operation does not declare
       // (beyond 401, 403 and 429) with `ClerkUnexpectedStatus`, so the status errors it can fail with are
       // exactly those of `S`; TypeScript cannot follow that through the status lookup.
-      return Effect.withSpan(call, `clerk.${operation.name}`, {
-        kind: "client",
-        // The call site would be this line for every operation: not worth an `Error` per call.
-        captureStackTrace: false,
-        attributes: { "clerk.operation_id": operation.operationId, "clerk.route": Response.route(operation) }
-      }) as Effect.Effect<A, ErrorOfStatus<S> | CommonError>
+      // The span keeps the exit it ends with: it sees the value in a cell (`handover.ts`).
+      return handOver(call, (inCell) =>
+        Effect.withSpan(inCell, `clerk.${operation.name}`, {
+          kind: "client",
+          // The call site would be this line for every operation: not worth an `Error` per call.
+          captureStackTrace: false,
+          attributes: { "clerk.operation_id": operation.operationId, "clerk.route": Response.route(operation) }
+        })) as Effect.Effect<A, ErrorOfStatus<S> | CommonError>
     }
 
     const stream = <I, A, S extends KnownStatus>(

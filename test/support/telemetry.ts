@@ -2,6 +2,7 @@
  * A tracer and a logger that keep everything they are given, so tests can assert what reached telemetry.
  */
 import * as Effect from "effect/Effect"
+import type * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
@@ -11,6 +12,8 @@ export interface RecordedSpan {
   readonly name: string
   readonly attributes: Map<string, unknown>
   readonly kind: Tracer.SpanKind
+  /** What the span ended with, as a span keeps it. */
+  exit?: Exit.Exit<unknown, unknown>
 }
 
 export const makeTelemetry = () => {
@@ -20,7 +23,8 @@ export const makeTelemetry = () => {
   const tracer = Tracer.make({
     span(name, parent, context, links, startTime, kind, options) {
       const attributes = new Map<string, unknown>(Object.entries(options?.attributes ?? {}))
-      spans.push({ name, attributes, kind })
+      const recorded: RecordedSpan = { name, attributes, kind }
+      spans.push(recorded)
       const id = String(++ids)
       const span: Tracer.Span = {
         _tag: "Span",
@@ -34,7 +38,7 @@ export const makeTelemetry = () => {
         links,
         sampled: true,
         kind,
-        end: () => undefined,
+        end: (_endTime, exit) => void (recorded.exit = exit),
         attribute: (key, value) => void attributes.set(key, value),
         event: (event, _time, eventAttributes) => void logs.push(`${event} ${JSON.stringify(eventAttributes ?? {})}`),
         addLinks: () => undefined
