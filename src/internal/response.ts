@@ -166,7 +166,14 @@ export const readReply = (
         reason: "Transport",
         description: "the connection failed while the response was read"
       }),
-    onSuccess: (body): Reply => ({ status: response.status, headers: response.headers, body })
+    // The platform builds the headers anew on each read: only an error status reads them.
+    onSuccess: (body): Reply => ({
+      status: response.status,
+      get headers() {
+        return response.headers
+      },
+      body
+    })
   })
 
 /**
