@@ -17,8 +17,6 @@ const CreateActorToken = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/actor_tokens",
   input: Encoders.CreateActorTokenParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.ActorToken),
   errors: [400, 402, 422]
@@ -30,9 +28,6 @@ const RevokeActorToken = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/actor_tokens/{actor_token_id}/revoke",
   input: Encoders.RevokeActorTokenParams,
-  pathParams: ["actor_token_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.ActorToken),
   errors: [400, 404]
 })

@@ -17,8 +17,6 @@ const CreateAdminPortalLinkToken = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/admin_portal_link_tokens",
   input: Encoders.CreateAdminPortalLinkTokenParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.CreateAdminPortalLinkTokenResponse),
   errors: [400, 401, 403, 409]
@@ -30,8 +28,6 @@ const RevokeAdminPortalLinkToken = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke",
   input: Encoders.RevokeAdminPortalLinkTokenParams,
-  pathParams: ["adminPortalLinkTokenID"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.RevokeAdminPortalLinkTokenResponse),
   errors: [400, 401, 403, 404]

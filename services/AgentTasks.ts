@@ -17,8 +17,6 @@ const CreateAgentTask = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/agents/tasks",
   input: Encoders.CreateAgentTaskParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.AgentTask),
   errors: [400, 404, 422]
@@ -30,9 +28,6 @@ const RevokeAgentTask = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/agents/tasks/{agent_task_id}/revoke",
   input: Encoders.RevokeAgentTaskParams,
-  pathParams: ["agent_task_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.AgentTask),
   errors: [400, 404]
 })

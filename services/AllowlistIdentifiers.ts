@@ -17,8 +17,6 @@ const CreateAllowlistIdentifier = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/allowlist_identifiers",
   input: Encoders.CreateAllowlistIdentifierParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.AllowlistIdentifier),
   errors: [400, 402, 422]
@@ -30,9 +28,6 @@ const DeleteAllowlistIdentifier = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/allowlist_identifiers/{identifier_id}",
   input: Encoders.DeleteAllowlistIdentifierParams,
-  pathParams: ["identifier_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [402, 404]
 })
@@ -43,9 +38,7 @@ const ListAllowlistIdentifiers = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/allowlist_identifiers",
   input: Encoders.ListAllowlistIdentifiersParams,
-  pathParams: [],
   queryParams: ["limit", "offset"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.AllowlistIdentifierList),
   errors: [401, 402],
   paging: {

@@ -17,8 +17,6 @@ const CreateApiKey = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/api_keys",
   input: Encoders.CreateApiKeyParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.CreateApiKeyResponse),
   errors: [400, 409]
@@ -30,9 +28,6 @@ const DeleteApiKey = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/api_keys/{apiKeyID}",
   input: Encoders.DeleteApiKeyParams,
-  pathParams: ["apiKeyID"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.DeleteApiKeyResponse),
   errors: [400, 404]
 })
@@ -43,9 +38,6 @@ const GetApiKey = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/api_keys/{apiKeyID}",
   input: Encoders.GetApiKeyParams,
-  pathParams: ["apiKeyID"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.GetApiKeyResponse),
   errors: [400, 404]
 })
@@ -56,9 +48,6 @@ const GetApiKeySecret = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/api_keys/{apiKeyID}/secret",
   input: Encoders.GetApiKeySecretParams,
-  pathParams: ["apiKeyID"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.GetApiKeySecretResponse),
   errors: [400, 404]
 })
@@ -69,9 +58,7 @@ const GetApiKeys = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/api_keys",
   input: Encoders.GetApiKeysParams,
-  pathParams: [],
   queryParams: ["type", "subject", "include_invalid", "limit", "offset", "query"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.GetApiKeysResponse),
   errors: [400, 404],
   paging: {
@@ -86,8 +73,6 @@ const RevokeApiKey = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/api_keys/{apiKeyID}/revoke",
   input: Encoders.RevokeApiKeyParams,
-  pathParams: ["apiKeyID"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.RevokeApiKeyResponse),
   errors: [400, 404]
@@ -99,8 +84,6 @@ const UpdateApiKey = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/api_keys/{apiKeyID}",
   input: Encoders.UpdateApiKeyParams,
-  pathParams: ["apiKeyID"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.UpdateApiKeyResponse),
   errors: [400, 404]
@@ -112,8 +95,6 @@ const VerifyApiKey = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/api_keys/verify",
   input: Encoders.VerifyApiKeyParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.VerifyApiKeyResponse),
   errors: [400, 404]

@@ -17,8 +17,6 @@ const UpdateInstanceAuthConfig = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/beta_features/instance_settings",
   input: Encoders.UpdateInstanceAuthConfigParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.InstanceSettingsResponse),
   errors: [402, 422]
@@ -30,8 +28,6 @@ const UpdateProductionInstanceDomain = /*#__PURE__*/ Operation.make({
   method: "PUT",
   path: "/beta_features/domain",
   input: Encoders.UpdateProductionInstanceDomainParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: Operation.noContent,
   errors: [400, 422]

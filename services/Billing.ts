@@ -17,8 +17,6 @@ const ApplyBillingSubscriptionItemDiscount = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/billing/subscription_items/{subscription_item_id}/discounts",
   input: Encoders.ApplyBillingSubscriptionItemDiscountParams,
-  pathParams: ["subscription_item_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.CommerceDiscountRedemptionResponse),
   errors: [400, 401, 403, 404, 409, 422, 500]
@@ -30,9 +28,7 @@ const CancelCommerceSubscriptionItem = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/billing/subscription_items/{subscription_item_id}",
   input: Encoders.CancelCommerceSubscriptionItemParams,
-  pathParams: ["subscription_item_id"],
   queryParams: ["end_now"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.CommerceSubscriptionItem),
   errors: [400, 401, 403, 404, 422, 500]
 })
@@ -43,8 +39,6 @@ const CreateBillingPrice = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/billing/prices",
   input: Encoders.CreateBillingPriceParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.BillingPriceResponse),
   errors: [400, 401, 404, 422, 500]
@@ -56,8 +50,6 @@ const CreateBillingPriceTransition = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/billing/subscription_items/{subscription_item_id}/price_transition",
   input: Encoders.CreateBillingPriceTransitionParams,
-  pathParams: ["subscription_item_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.CommercePriceTransitionResponse),
   errors: [400, 401, 403, 404, 409, 422, 500]
@@ -69,8 +61,6 @@ const ExtendBillingSubscriptionItemFreeTrial = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/billing/subscription_items/{subscription_item_id}/extend_free_trial",
   input: Encoders.ExtendBillingSubscriptionItemFreeTrialParams,
-  pathParams: ["subscription_item_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.CommerceSubscriptionItemWithPaymentSource),
   errors: [400, 401, 403, 404, 422, 500]
@@ -82,9 +72,6 @@ const GetBillingStatement = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/billing/statements/{statementID}",
   input: Encoders.GetBillingStatementParams,
-  pathParams: ["statementID"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.BillingStatement),
   errors: [400, 401, 404, 422, 500]
 })
@@ -95,9 +82,7 @@ const GetBillingStatementPaymentAttempts = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/billing/statements/{statementID}/payment_attempts",
   input: Encoders.GetBillingStatementPaymentAttemptsParams,
-  pathParams: ["statementID"],
   queryParams: ["limit", "offset"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.PaginatedBillingPaymentAttemptResponse),
   errors: [400, 401, 404, 422, 500],
   paging: {
@@ -112,9 +97,7 @@ const GetCommercePlanList = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/billing/plans",
   input: Encoders.GetCommercePlanListParams,
-  pathParams: [],
   queryParams: ["limit", "offset", "payer_type"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.PaginatedCommercePlanResponse),
   errors: [400, 401, 422, 500],
   paging: {
@@ -129,9 +112,7 @@ const GetBillingPriceList = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/billing/prices",
   input: Encoders.GetBillingPriceListParams,
-  pathParams: [],
   queryParams: ["limit", "offset", "plan_id"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.PaginatedBillingPriceResponse),
   errors: [400, 401, 404, 422, 500],
   paging: {
@@ -146,9 +127,7 @@ const GetBillingStatementList = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/billing/statements",
   input: Encoders.GetBillingStatementListParams,
-  pathParams: [],
   queryParams: ["limit", "offset"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.PaginatedBillingStatementResponse),
   errors: [400, 401, 422, 500],
   paging: {
@@ -163,9 +142,7 @@ const GetCommerceSubscriptionItemList = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/billing/subscription_items",
   input: Encoders.GetCommerceSubscriptionItemListParams,
-  pathParams: [],
   queryParams: ["limit", "offset", "status", "payer_type", "plan_id", "include_free", "query"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.PaginatedCommerceSubscriptionItemResponse),
   errors: [400, 401, 422, 500],
   paging: {
@@ -180,9 +157,6 @@ const RemoveBillingSubscriptionItemDiscount = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/billing/subscription_items/{subscription_item_id}/discounts/{discount_id}",
   input: Encoders.RemoveBillingSubscriptionItemDiscountParams,
-  pathParams: ["subscription_item_id", "discount_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.CommerceDiscountRedemptionResponse),
   errors: [400, 401, 403, 404, 409, 422, 500]
 })

@@ -17,8 +17,6 @@ const CreateBlocklistIdentifier = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/blocklist_identifiers",
   input: Encoders.CreateBlocklistIdentifierParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.BlocklistIdentifier),
   errors: [400, 402, 422]
@@ -30,9 +28,6 @@ const DeleteBlocklistIdentifier = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/blocklist_identifiers/{identifier_id}",
   input: Encoders.DeleteBlocklistIdentifierParams,
-  pathParams: ["identifier_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [402, 404]
 })
@@ -43,9 +38,6 @@ const ListBlocklistIdentifiers = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/blocklist_identifiers",
   input: Encoders.ListBlocklistIdentifiersParams,
-  pathParams: [],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.BlocklistIdentifiersResponse),
   errors: [401, 402]
 })

@@ -17,9 +17,6 @@ const GetClient = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/clients/{client_id}",
   input: Encoders.GetClientParams,
-  pathParams: ["client_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Client),
   errors: [400, 401, 404]
 })
@@ -30,9 +27,7 @@ const GetClientList = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/clients",
   input: Encoders.GetClientListParams,
-  pathParams: [],
   queryParams: ["limit", "offset"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.ClientList),
   errors: [400, 401, 410, 422],
   paging: {
@@ -46,8 +41,6 @@ const VerifyClient = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/clients/verify",
   input: Encoders.VerifyClientParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Client),
   errors: [400, 401, 404]

@@ -17,8 +17,6 @@ const CreateDirectory = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/directories",
   input: Encoders.CreateDirectoryParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Directory),
   errors: [400, 401, 403, 422]
@@ -30,8 +28,6 @@ const CreateDirectoryGroupRoleMapping = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/directories/{directory_id}/group_role_mappings",
   input: Encoders.CreateDirectoryGroupRoleMappingParams,
-  pathParams: ["directory_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.DirectoryGroupRoleMapping),
   errors: [400, 401, 403, 404, 422]
@@ -43,9 +39,6 @@ const DeleteDirectory = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/directories/{directory_id}",
   input: Encoders.DeleteDirectoryParams,
-  pathParams: ["directory_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [401, 403, 404]
 })
@@ -56,9 +49,6 @@ const DeleteDirectoryGroupRoleMapping = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/directories/{directory_id}/group_role_mappings/{mapping_id}",
   input: Encoders.DeleteDirectoryGroupRoleMappingParams,
-  pathParams: ["directory_id", "mapping_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.DirectoryGroupRoleMappingDeleted),
   errors: [400, 401, 403, 404]
 })
@@ -69,9 +59,6 @@ const GetDirectory = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/directories/{directory_id}",
   input: Encoders.GetDirectoryParams,
-  pathParams: ["directory_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Directory),
   errors: [401, 403, 404]
 })
@@ -82,9 +69,7 @@ const ListDirectories = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/directories",
   input: Encoders.ListDirectoriesParams,
-  pathParams: [],
   queryParams: ["limit", "offset"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.DirectoryList),
   errors: [401, 403],
   paging: {
@@ -99,9 +84,6 @@ const ListDirectoryGroupRoleMappings = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/directories/{directory_id}/group_role_mappings",
   input: Encoders.ListDirectoryGroupRoleMappingsParams,
-  pathParams: ["directory_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.DirectoryGroupRoleMappingList),
   errors: [401, 403, 404]
 })
@@ -112,8 +94,6 @@ const ReplaceDirectoryGroupRoleMappings = /*#__PURE__*/ Operation.make({
   method: "PUT",
   path: "/directories/{directory_id}/group_role_mappings",
   input: Encoders.ReplaceDirectoryGroupRoleMappingsParams,
-  pathParams: ["directory_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.DirectoryGroupRoleMappingList),
   errors: [400, 401, 403, 404, 422]
@@ -125,9 +105,6 @@ const RotateDirectoryAPIKey = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/directories/{directory_id}/rotate_api_key",
   input: Encoders.RotateDirectoryAPIKeyParams,
-  pathParams: ["directory_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Directory),
   errors: [401, 403, 404]
 })
@@ -138,8 +115,6 @@ const UpdateDirectory = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/directories/{directory_id}",
   input: Encoders.UpdateDirectoryParams,
-  pathParams: ["directory_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Directory),
   errors: [400, 401, 403, 404, 422]

@@ -17,8 +17,6 @@ const AddDomain = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/domains",
   input: Encoders.AddDomainParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Domain),
   errors: [400, 402, 422]
@@ -30,9 +28,6 @@ const DeleteDomain = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/domains/{domain_id}",
   input: Encoders.DeleteDomainParams,
-  pathParams: ["domain_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [403, 404]
 })
@@ -43,9 +38,6 @@ const ListDomains = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/domains",
   input: Encoders.ListDomainsParams,
-  pathParams: [],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.DomainsResponse),
   errors: []
 })
@@ -56,8 +48,6 @@ const UpdateDomain = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/domains/{domain_id}",
   input: Encoders.UpdateDomainParams,
-  pathParams: ["domain_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Domain),
   errors: [400, 404, 422]

@@ -17,8 +17,6 @@ const AttemptEmailAddressVerification = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/email_addresses/{email_address_id}/attempt_verification",
   input: Encoders.AttemptEmailAddressVerificationParams,
-  pathParams: ["email_address_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.VerificationResponse),
   errors: [400, 401, 403, 404, 500]
@@ -30,8 +28,6 @@ const CreateEmailAddress = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/email_addresses",
   input: Encoders.CreateEmailAddressParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.EmailAddress),
   errors: [400, 401, 403, 404, 409, 422]
@@ -43,9 +39,6 @@ const DeleteEmailAddress = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/email_addresses/{email_address_id}",
   input: Encoders.DeleteEmailAddressParams,
-  pathParams: ["email_address_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [400, 401, 403, 404, 409]
 })
@@ -56,9 +49,6 @@ const GetEmailAddress = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/email_addresses/{email_address_id}",
   input: Encoders.GetEmailAddressParams,
-  pathParams: ["email_address_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.EmailAddress),
   errors: [400, 401, 403, 404]
 })
@@ -69,9 +59,6 @@ const PrepareEmailAddressVerification = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/email_addresses/{email_address_id}/prepare_verification",
   input: Encoders.PrepareEmailAddressVerificationParams,
-  pathParams: ["email_address_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.VerificationResponse),
   errors: [400, 401, 403, 404, 500]
 })
@@ -82,8 +69,6 @@ const ReplaceUserEmailAddress = /*#__PURE__*/ Operation.make({
   method: "PUT",
   path: "/users/{user_id}/email_address",
   input: Encoders.ReplaceUserEmailAddressParams,
-  pathParams: ["user_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.EmailAddress),
   errors: [400, 401, 403, 404, 422]
@@ -95,8 +80,6 @@ const UpdateEmailAddress = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/email_addresses/{email_address_id}",
   input: Encoders.UpdateEmailAddressParams,
-  pathParams: ["email_address_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.EmailAddress),
   errors: [400, 401, 403, 404, 409]

@@ -18,9 +18,6 @@ const GetTemplate = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/templates/{template_type}/{slug}",
   input: Encoders.GetTemplateParams,
-  pathParams: ["template_type", "slug"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Template),
   errors: [400, 401, 404]
 })
@@ -31,9 +28,7 @@ const GetTemplateList = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/templates/{template_type}",
   input: Encoders.GetTemplateListParams,
-  pathParams: ["template_type"],
   queryParams: ["limit", "offset"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.TemplateList),
   errors: [400, 401, 422],
   paging: {
@@ -47,8 +42,6 @@ const PreviewTemplate = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/templates/{template_type}/{slug}/preview",
   input: Encoders.PreviewTemplateParams,
-  pathParams: ["template_type", "slug"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.PreviewTemplateResponse),
   errors: [400, 401, 404, 422]
@@ -60,9 +53,6 @@ const RevertTemplate = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/templates/{template_type}/{slug}/revert",
   input: Encoders.RevertTemplateParams,
-  pathParams: ["template_type", "slug"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Template),
   errors: [400, 401, 402, 404]
 })
@@ -73,8 +63,6 @@ const ToggleTemplateDelivery = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/templates/{template_type}/{slug}/toggle_delivery",
   input: Encoders.ToggleTemplateDeliveryParams,
-  pathParams: ["template_type", "slug"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Template),
   errors: [400, 401, 404, 423, 429]
@@ -86,8 +74,6 @@ const UpsertTemplate = /*#__PURE__*/ Operation.make({
   method: "PUT",
   path: "/templates/{template_type}/{slug}",
   input: Encoders.UpsertTemplateParams,
-  pathParams: ["template_type", "slug"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Template),
   errors: [400, 401, 402, 403, 404, 422, 423, 429]

@@ -17,8 +17,6 @@ const CreateEnterpriseConnection = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/enterprise_connections",
   input: Encoders.CreateEnterpriseConnectionParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.EnterpriseConnection),
   errors: [402, 403, 404, 409, 422]
@@ -30,9 +28,6 @@ const CreateEnterpriseConnectionTestRun = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/enterprise_connections/{enterprise_connection_id}/test_runs",
   input: Encoders.CreateEnterpriseConnectionTestRunParams,
-  pathParams: ["enterprise_connection_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.EnterpriseConnectionTestRunResponse),
   errors: [402, 403, 404]
 })
@@ -43,9 +38,6 @@ const DeleteEnterpriseConnection = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/enterprise_connections/{enterprise_connection_id}",
   input: Encoders.DeleteEnterpriseConnectionParams,
-  pathParams: ["enterprise_connection_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [402, 403, 404]
 })
@@ -56,9 +48,6 @@ const GetEnterpriseConnection = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/enterprise_connections/{enterprise_connection_id}",
   input: Encoders.GetEnterpriseConnectionParams,
-  pathParams: ["enterprise_connection_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.EnterpriseConnection),
   errors: [402, 403, 404]
 })
@@ -69,9 +58,7 @@ const ListEnterpriseConnections = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/enterprise_connections",
   input: Encoders.ListEnterpriseConnectionsParams,
-  pathParams: [],
   queryParams: ["limit", "offset", "organization_id", "active"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.EnterpriseConnectionsResponse),
   errors: [402, 403, 422],
   paging: {
@@ -86,9 +73,7 @@ const ListEnterpriseConnectionTestRuns = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/enterprise_connections/{enterprise_connection_id}/test_runs",
   input: Encoders.ListEnterpriseConnectionTestRunsParams,
-  pathParams: ["enterprise_connection_id"],
   queryParams: ["status", "limit", "offset"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.EnterpriseConnectionTestRuns),
   errors: [402, 403, 404, 422],
   paging: {
@@ -103,8 +88,6 @@ const UpdateEnterpriseConnection = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/enterprise_connections/{enterprise_connection_id}",
   input: Encoders.UpdateEnterpriseConnectionParams,
-  pathParams: ["enterprise_connection_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.EnterpriseConnection),
   errors: [400, 402, 403, 404, 422]

@@ -17,8 +17,6 @@ const ChangeProductionInstanceDomain = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/instance/change_domain",
   input: Encoders.ChangeProductionInstanceDomainParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: Operation.noContent,
   errors: [400, 422]
@@ -30,9 +28,6 @@ const GetInstance = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/instance",
   input: Encoders.GetInstanceParams,
-  pathParams: [],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Instance),
   errors: []
 })
@@ -43,9 +38,6 @@ const GetInstanceCommunication = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/instance/communication",
   input: Encoders.GetInstanceCommunicationParams,
-  pathParams: [],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.InstanceCommunication),
   errors: []
 })
@@ -56,9 +48,6 @@ const GetInstanceOAuthApplicationSettings = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/instance/oauth_application_settings",
   input: Encoders.GetInstanceOAuthApplicationSettingsParams,
-  pathParams: [],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OAuthApplicationSettings),
   errors: []
 })
@@ -69,9 +58,6 @@ const GetInstanceOrganizationSettings = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/instance/organization_settings",
   input: Encoders.GetInstanceOrganizationSettingsParams,
-  pathParams: [],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationSettings),
   errors: [402, 404, 422]
 })
@@ -82,9 +68,6 @@ const GetInstanceProtect = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/instance/protect",
   input: Encoders.GetInstanceProtectParams,
-  pathParams: [],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.InstanceProtect),
   errors: []
 })
@@ -95,8 +78,6 @@ const UpdateInstance = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/instance",
   input: Encoders.UpdateInstanceParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: Operation.noContent,
   errors: [422]
@@ -108,8 +89,6 @@ const UpdateInstanceCommunication = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/instance/communication",
   input: Encoders.UpdateInstanceCommunicationParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.InstanceCommunication),
   errors: [422]
@@ -121,8 +100,6 @@ const UpdateInstanceOAuthApplicationSettings = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/instance/oauth_application_settings",
   input: Encoders.UpdateInstanceOAuthApplicationSettingsParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OAuthApplicationSettings),
   errors: [422]
@@ -134,8 +111,6 @@ const UpdateInstanceOrganizationSettings = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/instance/organization_settings",
   input: Encoders.UpdateInstanceOrganizationSettingsParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationSettings),
   errors: [400, 402, 403, 404, 422]
@@ -147,8 +122,6 @@ const UpdateInstanceProtect = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/instance/protect",
   input: Encoders.UpdateInstanceProtectParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.InstanceProtect),
   errors: [422]
@@ -160,8 +133,6 @@ const UpdateInstanceRestrictions = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/instance/restrictions",
   input: Encoders.UpdateInstanceRestrictionsParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.InstanceRestrictions),
   errors: [402, 422]

@@ -17,8 +17,6 @@ const CreateBulkInvitations = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/invitations/bulk",
   input: Encoders.CreateBulkInvitationsParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   bodyKey: "invitations",
   success: /*#__PURE__*/ Operation.decoded(Decoders.InvitationList),
@@ -31,8 +29,6 @@ const CreateInvitation = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/invitations",
   input: Encoders.CreateInvitationParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Invitation),
   errors: [400, 422]
@@ -44,9 +40,7 @@ const ListInvitations = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/invitations",
   input: Encoders.ListInvitationsParams,
-  pathParams: [],
   queryParams: ["status", "query", "order_by", "limit", "offset"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.InvitationList),
   errors: [],
   paging: {
@@ -60,9 +54,6 @@ const RevokeInvitation = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/invitations/{invitation_id}/revoke",
   input: Encoders.RevokeInvitationParams,
-  pathParams: ["invitation_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.InvitationRevoked),
   errors: [400, 404]
 })

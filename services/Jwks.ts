@@ -16,9 +16,6 @@ const GetJWKS = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/jwks",
   input: Encoders.GetJWKSParams,
-  pathParams: [],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.JWKS),
   errors: []
 })

@@ -17,8 +17,6 @@ const CreateJWTTemplate = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/jwt_templates",
   input: Encoders.CreateJWTTemplateParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.JWTTemplate),
   errors: [400, 402, 422]
@@ -30,9 +28,6 @@ const DeleteJWTTemplate = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/jwt_templates/{template_id}",
   input: Encoders.DeleteJWTTemplateParams,
-  pathParams: ["template_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [403, 404]
 })
@@ -43,9 +38,6 @@ const GetJWTTemplate = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/jwt_templates/{template_id}",
   input: Encoders.GetJWTTemplateParams,
-  pathParams: ["template_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.JWTTemplate),
   errors: [404]
 })
@@ -56,9 +48,7 @@ const ListJWTTemplates = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/jwt_templates",
   input: Encoders.ListJWTTemplatesParams,
-  pathParams: [],
   queryParams: ["limit", "offset"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.JWTTemplateList),
   errors: [],
   paging: {
@@ -72,8 +62,6 @@ const UpdateJWTTemplate = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/jwt_templates/{template_id}",
   input: Encoders.UpdateJWTTemplateParams,
-  pathParams: ["template_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.JWTTemplate),
   errors: [400, 402, 422]

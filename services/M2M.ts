@@ -17,8 +17,6 @@ const CreateM2MToken = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/m2m_tokens",
   input: Encoders.CreateM2MTokenParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.CreateM2MTokenResponse),
   errors: [400, 409]
@@ -30,9 +28,7 @@ const GetM2MTokens = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/m2m_tokens",
   input: Encoders.GetM2MTokensParams,
-  pathParams: [],
   queryParams: ["subject", "revoked", "expired", "limit", "offset"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.GetM2MTokensResponse),
   errors: [400, 403, 404],
   paging: {
@@ -47,8 +43,6 @@ const RevokeM2MToken = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/m2m_tokens/{m2m_token_id}/revoke",
   input: Encoders.RevokeM2MTokenParams,
-  pathParams: ["m2m_token_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.RevokeM2MTokenResponse),
   errors: [400, 404]
@@ -60,8 +54,6 @@ const VerifyM2MToken = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/m2m_tokens/verify",
   input: Encoders.VerifyM2MTokenParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.VerifyM2MTokenResponse),
   errors: [400, 404]

@@ -17,8 +17,6 @@ const CreateMachine = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/machines",
   input: Encoders.CreateMachineParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.MachineCreated),
   errors: [400, 401, 403, 422]
@@ -30,8 +28,6 @@ const CreateMachineScope = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/machines/{machine_id}/scopes",
   input: Encoders.CreateMachineScopeParams,
-  pathParams: ["machine_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.MachineScope),
   errors: [400, 401, 403, 404, 409, 422]
@@ -43,9 +39,6 @@ const DeleteMachine = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/machines/{machine_id}",
   input: Encoders.DeleteMachineParams,
-  pathParams: ["machine_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.MachineDeleted),
   errors: [400, 401, 403, 404, 422]
 })
@@ -56,9 +49,6 @@ const DeleteMachineScope = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/machines/{machine_id}/scopes/{other_machine_id}",
   input: Encoders.DeleteMachineScopeParams,
-  pathParams: ["machine_id", "other_machine_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.MachineScopeDeleted),
   errors: [400, 401, 403, 404, 422]
 })
@@ -69,9 +59,6 @@ const GetMachine = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/machines/{machine_id}",
   input: Encoders.GetMachineParams,
-  pathParams: ["machine_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Machine),
   errors: [400, 401, 403, 404, 422]
 })
@@ -82,9 +69,6 @@ const GetMachineSecretKey = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/machines/{machine_id}/secret_key",
   input: Encoders.GetMachineSecretKeyParams,
-  pathParams: ["machine_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.MachineSecretKey),
   errors: [400, 401, 403, 404]
 })
@@ -95,9 +79,7 @@ const ListMachines = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/machines",
   input: Encoders.ListMachinesParams,
-  pathParams: [],
   queryParams: ["limit", "offset", "query", "order_by"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.MachineList),
   errors: [400, 401, 403, 422],
   paging: {
@@ -112,8 +94,6 @@ const RotateMachineSecretKey = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/machines/{machine_id}/secret_key/rotate",
   input: Encoders.RotateMachineSecretKeyParams,
-  pathParams: ["machine_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.MachineSecretKey),
   errors: [400, 401, 403, 404, 422]
@@ -125,8 +105,6 @@ const UpdateMachine = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/machines/{machine_id}",
   input: Encoders.UpdateMachineParams,
-  pathParams: ["machine_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Machine),
   errors: [400, 401, 403, 404, 422]

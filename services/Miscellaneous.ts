@@ -16,9 +16,7 @@ const GetPublicInterstitial = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/public/interstitial",
   input: Encoders.GetPublicInterstitialParams,
-  pathParams: [],
   queryParams: ["frontend_api", "publishable_key", "proxy_url", "domain", "sign_in_url", "use_domain_for_script"],
-  body: "none",
   success: Operation.text,
   errors: [400, 500]
 })

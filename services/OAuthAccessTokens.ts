@@ -17,8 +17,6 @@ const VerifyOAuthAccessToken = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/oauth_applications/access_tokens/verify",
   input: Encoders.VerifyOAuthAccessTokenParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.VerifyOAuthAccessTokenResponse),
   errors: [400, 404]

@@ -17,8 +17,6 @@ const CreateOAuthApplication = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/oauth_applications",
   input: Encoders.CreateOAuthApplicationParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OAuthApplicationWithSecret),
   errors: [400, 403, 422]
@@ -30,9 +28,6 @@ const DeleteOAuthApplication = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/oauth_applications/{oauth_application_id}",
   input: Encoders.DeleteOAuthApplicationParams,
-  pathParams: ["oauth_application_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [403, 404]
 })
@@ -43,9 +38,6 @@ const GetOAuthApplication = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/oauth_applications/{oauth_application_id}",
   input: Encoders.GetOAuthApplicationParams,
-  pathParams: ["oauth_application_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OAuthApplication),
   errors: [403, 404]
 })
@@ -56,9 +48,7 @@ const ListOAuthApplications = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/oauth_applications",
   input: Encoders.ListOAuthApplicationsParams,
-  pathParams: [],
   queryParams: ["limit", "offset", "order_by", "name_query"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OAuthApplicationsResponse),
   errors: [400, 403, 422],
   paging: {
@@ -73,8 +63,6 @@ const RevokeOAuthApplicationToken = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/oauth_applications/{oauth_application_id}/revoke_token",
   input: Encoders.RevokeOAuthApplicationTokenParams,
-  pathParams: ["oauth_application_id"],
-  queryParams: [],
   body: "json",
   success: Operation.noContent,
   errors: [400, 403, 404, 422]
@@ -86,9 +74,6 @@ const RotateOAuthApplicationSecret = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/oauth_applications/{oauth_application_id}/rotate_secret",
   input: Encoders.RotateOAuthApplicationSecretParams,
-  pathParams: ["oauth_application_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OAuthApplicationWithSecret),
   errors: [403, 404]
 })
@@ -99,8 +84,6 @@ const UpdateOAuthApplication = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/oauth_applications/{oauth_application_id}",
   input: Encoders.UpdateOAuthApplicationParams,
-  pathParams: ["oauth_application_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OAuthApplication),
   errors: [400, 403, 404, 422]
@@ -112,8 +95,6 @@ const UploadOAuthApplicationLogo = /*#__PURE__*/ Operation.make({
   method: "PUT",
   path: "/oauth_applications/{oauth_application_id}/logo",
   input: Encoders.UploadOAuthApplicationLogoParams,
-  pathParams: ["oauth_application_id"],
-  queryParams: [],
   body: "multipart",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OAuthApplication),
   errors: [400, 403, 404, 413]

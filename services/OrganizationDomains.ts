@@ -17,8 +17,6 @@ const CreateOrganizationDomain = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/organizations/{organization_id}/domains",
   input: Encoders.CreateOrganizationDomainParams,
-  pathParams: ["organization_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationDomain),
   errors: [400, 403, 404, 422]
@@ -30,9 +28,6 @@ const DeleteOrganizationDomain = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/organizations/{organization_id}/domains/{domain_id}",
   input: Encoders.DeleteOrganizationDomainParams,
-  pathParams: ["organization_id", "domain_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [400, 401, 403, 404]
 })
@@ -43,9 +38,7 @@ const ListOrganizationDomains = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/organizations/{organization_id}/domains",
   input: Encoders.ListOrganizationDomainsParams,
-  pathParams: ["organization_id"],
   queryParams: ["verified", "enrollment_mode", "limit", "offset"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationDomainsResponse),
   errors: [401, 422],
   paging: {
@@ -60,10 +53,8 @@ const ListAllOrganizationDomains = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/organization_domains",
   input: Encoders.ListAllOrganizationDomainsParams,
-  pathParams: [],
   queryParams: ["organization_id", "verified", "enrollment_mode", "query", "domains", "order_by", "offset", "limit"],
   commaJoined: ["enrollment_mode"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationDomainsResponse),
   errors: [401, 403, 422],
   paging: {
@@ -78,8 +69,6 @@ const UpdateOrganizationDomain = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/organizations/{organization_id}/domains/{domain_id}",
   input: Encoders.UpdateOrganizationDomainParams,
-  pathParams: ["organization_id", "domain_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationDomain),
   errors: [400, 403, 404, 422]
@@ -91,9 +80,6 @@ const VerifyOrganizationDomainOwnership = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/organizations/{organization_id}/domains/{domain_id}/verify_ownership",
   input: Encoders.VerifyOrganizationDomainOwnershipParams,
-  pathParams: ["organization_id", "domain_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationDomain),
   errors: [401, 403, 404]
 })

@@ -17,8 +17,6 @@ const CreateOrganizationInvitationBulk = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/organizations/{organization_id}/invitations/bulk",
   input: Encoders.CreateOrganizationInvitationBulkParams,
-  pathParams: ["organization_id"],
-  queryParams: [],
   body: "json",
   bodyKey: "invitations",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationInvitationsResponse),
@@ -31,8 +29,6 @@ const CreateOrganizationInvitation = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/organizations/{organization_id}/invitations",
   input: Encoders.CreateOrganizationInvitationParams,
-  pathParams: ["organization_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationInvitation),
   errors: [400, 402, 403, 404, 422]
@@ -44,9 +40,6 @@ const GetOrganizationInvitation = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/organizations/{organization_id}/invitations/{invitation_id}",
   input: Encoders.GetOrganizationInvitationParams,
-  pathParams: ["organization_id", "invitation_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationInvitation),
   errors: [400, 403, 404]
 })
@@ -57,9 +50,7 @@ const ListInstanceOrganizationInvitations = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/organization_invitations",
   input: Encoders.ListInstanceOrganizationInvitationsParams,
-  pathParams: [],
   queryParams: ["order_by", "status", "query", "limit", "offset"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationInvitationsWithPublicOrganizationData),
   errors: [400, 404, 422, 500],
   paging: {
@@ -74,9 +65,7 @@ const ListOrganizationInvitations = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/organizations/{organization_id}/invitations",
   input: Encoders.ListOrganizationInvitationsParams,
-  pathParams: ["organization_id"],
   queryParams: ["status", "email_address", "order_by", "limit", "offset"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationInvitationsResponse),
   errors: [400, 404, 422],
   paging: {
@@ -91,9 +80,7 @@ const ListPendingOrganizationInvitations = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/organizations/{organization_id}/invitations/pending",
   input: Encoders.ListPendingOrganizationInvitationsParams,
-  pathParams: ["organization_id"],
   queryParams: ["limit", "offset"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationInvitationsResponse),
   errors: [400, 404],
   paging: {
@@ -108,8 +95,6 @@ const RevokeOrganizationInvitation = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/organizations/{organization_id}/invitations/{invitation_id}/revoke",
   input: Encoders.RevokeOrganizationInvitationParams,
-  pathParams: ["organization_id", "invitation_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationInvitation),
   errors: [400, 403, 404]

@@ -17,8 +17,6 @@ const CreateOrganizationMembership = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/organizations/{organization_id}/memberships",
   input: Encoders.CreateOrganizationMembershipParams,
-  pathParams: ["organization_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationMembership),
   errors: [400, 403, 404, 422]
@@ -30,9 +28,6 @@ const DeleteOrganizationMembership = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/organizations/{organization_id}/memberships/{user_id}",
   input: Encoders.DeleteOrganizationMembershipParams,
-  pathParams: ["organization_id", "user_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationMembership),
   errors: [401, 404, 422]
 })
@@ -43,7 +38,6 @@ const ListOrganizationMemberships = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/organizations/{organization_id}/memberships",
   input: Encoders.ListOrganizationMembershipsParams,
-  pathParams: ["organization_id"],
   queryParams: [
     "order_by",
     "user_id",
@@ -64,7 +58,6 @@ const ListOrganizationMemberships = /*#__PURE__*/ Operation.make({
     "limit",
     "offset"
   ],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationMembershipsResponse),
   errors: [401, 422],
   paging: {
@@ -79,8 +72,6 @@ const UpdateOrganizationMembership = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/organizations/{organization_id}/memberships/{user_id}",
   input: Encoders.UpdateOrganizationMembershipParams,
-  pathParams: ["organization_id", "user_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationMembership),
   errors: [404, 422]
@@ -92,8 +83,6 @@ const UpdateOrganizationMembershipMetadata = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/organizations/{organization_id}/memberships/{user_id}/metadata",
   input: Encoders.UpdateOrganizationMembershipMetadataParams,
-  pathParams: ["organization_id", "user_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationMembership),
   errors: [400, 404, 422]

@@ -17,8 +17,6 @@ const CreateOrganizationPermission = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/organization_permissions",
   input: Encoders.CreateOrganizationPermissionParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Permission),
   errors: [400, 401, 402, 404, 422]
@@ -30,9 +28,6 @@ const DeleteOrganizationPermission = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/organization_permissions/{permission_id}",
   input: Encoders.DeleteOrganizationPermissionParams,
-  pathParams: ["permission_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [401, 403, 404]
 })
@@ -43,9 +38,6 @@ const GetOrganizationPermission = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/organization_permissions/{permission_id}",
   input: Encoders.GetOrganizationPermissionParams,
-  pathParams: ["permission_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Permission),
   errors: [401, 404]
 })
@@ -56,9 +48,7 @@ const ListOrganizationPermissions = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/organization_permissions",
   input: Encoders.ListOrganizationPermissionsParams,
-  pathParams: [],
   queryParams: ["query", "order_by", "limit", "offset"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Permissions),
   errors: [401, 422],
   paging: {
@@ -73,8 +63,6 @@ const UpdateOrganizationPermission = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/organization_permissions/{permission_id}",
   input: Encoders.UpdateOrganizationPermissionParams,
-  pathParams: ["permission_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Permission),
   errors: [400, 401, 403, 404, 422]

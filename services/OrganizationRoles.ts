@@ -17,9 +17,6 @@ const AssignPermissionToOrganizationRole = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/organization_roles/{organization_role_id}/permissions/{permission_id}",
   input: Encoders.AssignPermissionToOrganizationRoleParams,
-  pathParams: ["organization_role_id", "permission_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Role),
   errors: [401, 403, 404, 409]
 })
@@ -30,8 +27,6 @@ const CreateOrganizationRole = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/organization_roles",
   input: Encoders.CreateOrganizationRoleParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Role),
   errors: [400, 401, 402, 403, 404, 422]
@@ -43,9 +38,6 @@ const DeleteOrganizationRole = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/organization_roles/{organization_role_id}",
   input: Encoders.DeleteOrganizationRoleParams,
-  pathParams: ["organization_role_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [401, 403, 404, 422]
 })
@@ -56,9 +48,6 @@ const GetOrganizationRole = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/organization_roles/{organization_role_id}",
   input: Encoders.GetOrganizationRoleParams,
-  pathParams: ["organization_role_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Role),
   errors: [401, 403, 404]
 })
@@ -69,9 +58,7 @@ const ListOrganizationRoles = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/organization_roles",
   input: Encoders.ListOrganizationRolesParams,
-  pathParams: [],
   queryParams: ["query", "order_by", "limit", "offset"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Roles),
   errors: [400, 401, 403, 422],
   paging: {
@@ -86,9 +73,6 @@ const RemovePermissionFromOrganizationRole = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/organization_roles/{organization_role_id}/permissions/{permission_id}",
   input: Encoders.RemovePermissionFromOrganizationRoleParams,
-  pathParams: ["organization_role_id", "permission_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Role),
   errors: [401, 403, 404, 422]
 })
@@ -99,8 +83,6 @@ const UpdateOrganizationRole = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/organization_roles/{organization_role_id}",
   input: Encoders.UpdateOrganizationRoleParams,
-  pathParams: ["organization_role_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Role),
   errors: [400, 401, 403, 404, 422]

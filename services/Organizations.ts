@@ -17,8 +17,6 @@ const AdjustOrganizationBillingCreditBalance = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/organizations/{organization_id}/billing/credits",
   input: Encoders.AdjustOrganizationBillingCreditBalanceParams,
-  pathParams: ["organization_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.CommerceCreditLedgerResponse),
   errors: [400, 401, 403, 404, 409, 422, 500]
@@ -30,8 +28,6 @@ const CreateOrganization = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/organizations",
   input: Encoders.CreateOrganizationParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Organization),
   errors: [400, 402, 403, 422]
@@ -43,9 +39,6 @@ const DeleteOrganization = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/organizations/{organization_id}",
   input: Encoders.DeleteOrganizationParams,
-  pathParams: ["organization_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [404]
 })
@@ -56,9 +49,6 @@ const DeleteOrganizationLogo = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/organizations/{organization_id}/logo",
   input: Encoders.DeleteOrganizationLogoParams,
-  pathParams: ["organization_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Organization),
   errors: [404]
 })
@@ -69,9 +59,7 @@ const GetOrganization = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/organizations/{organization_id}",
   input: Encoders.GetOrganizationParams,
-  pathParams: ["organization_id"],
   queryParams: ["include_members_count", "include_missing_member_with_elevated_permissions"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Organization),
   errors: [403, 404]
 })
@@ -82,9 +70,6 @@ const GetOrganizationBillingCreditBalance = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/organizations/{organization_id}/billing/credits",
   input: Encoders.GetOrganizationBillingCreditBalanceParams,
-  pathParams: ["organization_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.CommerceCreditBalanceResponse),
   errors: [400, 401, 403, 404, 422, 500]
 })
@@ -95,9 +80,6 @@ const GetOrganizationBillingSubscription = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/organizations/{organization_id}/billing/subscription",
   input: Encoders.GetOrganizationBillingSubscriptionParams,
-  pathParams: ["organization_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.CommerceSubscription),
   errors: [400, 401, 403, 404, 422, 500]
 })
@@ -108,7 +90,6 @@ const ListOrganizations = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/organizations",
   input: Encoders.ListOrganizationsParams,
-  pathParams: [],
   queryParams: [
     "include_members_count",
     "include_missing_member_with_elevated_permissions",
@@ -119,7 +100,6 @@ const ListOrganizations = /*#__PURE__*/ Operation.make({
     "limit",
     "offset"
   ],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationsResponse),
   errors: [400, 403, 422],
   paging: {
@@ -134,8 +114,6 @@ const MergeOrganizationMetadata = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/organizations/{organization_id}/metadata",
   input: Encoders.MergeOrganizationMetadataParams,
-  pathParams: ["organization_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Organization),
   errors: [400, 401, 404, 422]
@@ -147,8 +125,6 @@ const ReplaceOrganizationMetadata = /*#__PURE__*/ Operation.make({
   method: "PUT",
   path: "/organizations/{organization_id}/metadata",
   input: Encoders.ReplaceOrganizationMetadataParams,
-  pathParams: ["organization_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Organization),
   errors: [400, 401, 404, 422]
@@ -160,8 +136,6 @@ const UpdateOrganization = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/organizations/{organization_id}",
   input: Encoders.UpdateOrganizationParams,
-  pathParams: ["organization_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Organization),
   errors: [400, 402, 403, 404, 422]
@@ -173,8 +147,6 @@ const UploadOrganizationLogo = /*#__PURE__*/ Operation.make({
   method: "PUT",
   path: "/organizations/{organization_id}/logo",
   input: Encoders.UploadOrganizationLogoParams,
-  pathParams: ["organization_id"],
-  queryParams: [],
   body: "multipart",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationWithLogo),
   errors: [400, 403, 404, 413]

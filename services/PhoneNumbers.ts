@@ -17,8 +17,6 @@ const AttemptPhoneNumberVerification = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/phone_numbers/{phone_number_id}/attempt_verification",
   input: Encoders.AttemptPhoneNumberVerificationParams,
-  pathParams: ["phone_number_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.VerificationResponse),
   errors: [400, 401, 403, 404, 500]
@@ -30,8 +28,6 @@ const CreatePhoneNumber = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/phone_numbers",
   input: Encoders.CreatePhoneNumberParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.PhoneNumber),
   errors: [400, 401, 403, 404, 422]
@@ -43,9 +39,6 @@ const DeletePhoneNumber = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/phone_numbers/{phone_number_id}",
   input: Encoders.DeletePhoneNumberParams,
-  pathParams: ["phone_number_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [400, 401, 403, 404]
 })
@@ -56,9 +49,6 @@ const GetPhoneNumber = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/phone_numbers/{phone_number_id}",
   input: Encoders.GetPhoneNumberParams,
-  pathParams: ["phone_number_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.PhoneNumber),
   errors: [400, 401, 403, 404]
 })
@@ -69,9 +59,6 @@ const PreparePhoneNumberVerification = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/phone_numbers/{phone_number_id}/prepare_verification",
   input: Encoders.PreparePhoneNumberVerificationParams,
-  pathParams: ["phone_number_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.VerificationResponse),
   errors: [400, 401, 403, 404, 429, 500]
 })
@@ -82,8 +69,6 @@ const ReplaceUserPhoneNumber = /*#__PURE__*/ Operation.make({
   method: "PUT",
   path: "/users/{user_id}/phone_number",
   input: Encoders.ReplaceUserPhoneNumberParams,
-  pathParams: ["user_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.PhoneNumber),
   errors: [400, 401, 403, 404, 422]
@@ -95,8 +80,6 @@ const UpdatePhoneNumber = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/phone_numbers/{phone_number_id}",
   input: Encoders.UpdatePhoneNumberParams,
-  pathParams: ["phone_number_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.PhoneNumber),
   errors: [400, 401, 403, 404]

@@ -17,8 +17,6 @@ const VerifyDomainProxy = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/proxy_checks",
   input: Encoders.VerifyDomainProxyParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.ProxyCheck),
   errors: [400, 422]

@@ -17,8 +17,6 @@ const CreateRedirectURL = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/redirect_urls",
   input: Encoders.CreateRedirectURLParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.RedirectURL),
   errors: [400, 422]
@@ -30,9 +28,6 @@ const DeleteRedirectURL = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/redirect_urls/{id}",
   input: Encoders.DeleteRedirectURLParams,
-  pathParams: ["id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [404]
 })
@@ -43,9 +38,6 @@ const GetRedirectURL = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/redirect_urls/{id}",
   input: Encoders.GetRedirectURLParams,
-  pathParams: ["id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.RedirectURL),
   errors: [404]
 })
@@ -56,9 +48,7 @@ const ListRedirectURLs = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/redirect_urls",
   input: Encoders.ListRedirectURLsParams,
-  pathParams: [],
   queryParams: ["limit", "offset"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.RedirectURLList),
   errors: [],
   paging: {

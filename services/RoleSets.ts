@@ -17,8 +17,6 @@ const AddRolesToRoleSet = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/role_sets/{role_set_key_or_id}/roles",
   input: Encoders.AddRolesToRoleSetParams,
-  pathParams: ["role_set_key_or_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.RoleSet),
   errors: [400, 401, 403, 404, 422]
@@ -30,8 +28,6 @@ const CreateRoleSet = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/role_sets",
   input: Encoders.CreateRoleSetParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.RoleSet),
   errors: [400, 401, 402, 403, 404, 422]
@@ -43,9 +39,6 @@ const GetRoleSet = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/role_sets/{role_set_key_or_id}",
   input: Encoders.GetRoleSetParams,
-  pathParams: ["role_set_key_or_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.RoleSet),
   errors: [401, 403, 404]
 })
@@ -56,9 +49,7 @@ const ListRoleSets = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/role_sets",
   input: Encoders.ListRoleSetsParams,
-  pathParams: [],
   queryParams: ["query", "order_by", "limit", "offset"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.RoleSetsResponse),
   errors: [400, 401, 403, 422],
   paging: {
@@ -73,8 +64,6 @@ const ReplaceRoleSet = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/role_sets/{role_set_key_or_id}/replace",
   input: Encoders.ReplaceRoleSetParams,
-  pathParams: ["role_set_key_or_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [400, 401, 403, 404, 422]
@@ -86,8 +75,6 @@ const ReplaceRoleInRoleSet = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/role_sets/{role_set_key_or_id}/roles/replace",
   input: Encoders.ReplaceRoleInRoleSetParams,
-  pathParams: ["role_set_key_or_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.RoleSet),
   errors: [400, 401, 403, 404, 422]
@@ -99,8 +86,6 @@ const UpdateRoleSet = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/role_sets/{role_set_key_or_id}",
   input: Encoders.UpdateRoleSetParams,
-  pathParams: ["role_set_key_or_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.RoleSet),
   errors: [400, 401, 403, 404, 422]

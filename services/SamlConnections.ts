@@ -17,8 +17,6 @@ const CreateSAMLConnection = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/saml_connections",
   input: Encoders.CreateSAMLConnectionParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.SAMLConnection),
   errors: [402, 403, 404, 409, 422]
@@ -30,9 +28,6 @@ const DeleteSAMLConnection = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/saml_connections/{saml_connection_id}",
   input: Encoders.DeleteSAMLConnectionParams,
-  pathParams: ["saml_connection_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [402, 403, 404]
 })
@@ -43,9 +38,6 @@ const GetSAMLConnection = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/saml_connections/{saml_connection_id}",
   input: Encoders.GetSAMLConnectionParams,
-  pathParams: ["saml_connection_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.SAMLConnection),
   errors: [402, 403, 404]
 })
@@ -56,9 +48,7 @@ const ListSAMLConnections = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/saml_connections",
   input: Encoders.ListSAMLConnectionsParams,
-  pathParams: [],
   queryParams: ["limit", "offset", "query", "order_by", "organization_id"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.SAMLConnections),
   errors: [402, 403, 422],
   paging: {
@@ -73,8 +63,6 @@ const UpdateSAMLConnection = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/saml_connections/{saml_connection_id}",
   input: Encoders.UpdateSAMLConnectionParams,
-  pathParams: ["saml_connection_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.SAMLConnection),
   errors: [402, 403, 404, 409, 422]

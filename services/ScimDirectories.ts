@@ -17,8 +17,6 @@ const CreateSCIMDirectory = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/scim_directories",
   input: Encoders.CreateSCIMDirectoryParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.SCIMDirectory),
   errors: [400, 401, 403, 422]
@@ -30,8 +28,6 @@ const CreateSCIMGroupRoleMapping = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/scim_directories/{scim_directory_id}/group_role_mappings",
   input: Encoders.CreateSCIMGroupRoleMappingParams,
-  pathParams: ["scim_directory_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.SCIMGroupRoleMapping),
   errors: [400, 401, 403, 404, 422]
@@ -43,9 +39,6 @@ const DeleteSCIMDirectory = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/scim_directories/{scim_directory_id}",
   input: Encoders.DeleteSCIMDirectoryParams,
-  pathParams: ["scim_directory_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [401, 403, 404]
 })
@@ -56,9 +49,6 @@ const DeleteSCIMGroupRoleMapping = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/scim_directories/{scim_directory_id}/group_role_mappings/{mapping_id}",
   input: Encoders.DeleteSCIMGroupRoleMappingParams,
-  pathParams: ["scim_directory_id", "mapping_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.SCIMGroupRoleMappingDeleted),
   errors: [400, 401, 403, 404]
 })
@@ -69,9 +59,6 @@ const GetSCIMDirectory = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/scim_directories/{scim_directory_id}",
   input: Encoders.GetSCIMDirectoryParams,
-  pathParams: ["scim_directory_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.SCIMDirectory),
   errors: [401, 403, 404]
 })
@@ -82,9 +69,7 @@ const ListSCIMDirectories = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/scim_directories",
   input: Encoders.ListSCIMDirectoriesParams,
-  pathParams: [],
   queryParams: ["limit", "offset"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.SCIMDirectoryList),
   errors: [401, 403],
   paging: {
@@ -99,9 +84,6 @@ const ListSCIMGroupRoleMappings = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/scim_directories/{scim_directory_id}/group_role_mappings",
   input: Encoders.ListSCIMGroupRoleMappingsParams,
-  pathParams: ["scim_directory_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.SCIMGroupRoleMappingList),
   errors: [401, 403, 404]
 })
@@ -112,8 +94,6 @@ const ReplaceSCIMGroupRoleMappings = /*#__PURE__*/ Operation.make({
   method: "PUT",
   path: "/scim_directories/{scim_directory_id}/group_role_mappings",
   input: Encoders.ReplaceSCIMGroupRoleMappingsParams,
-  pathParams: ["scim_directory_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.SCIMGroupRoleMappingList),
   errors: [400, 401, 403, 404, 422]
@@ -125,9 +105,6 @@ const RotateSCIMDirectoryAPIKey = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/scim_directories/{scim_directory_id}/rotate_api_key",
   input: Encoders.RotateSCIMDirectoryAPIKeyParams,
-  pathParams: ["scim_directory_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.SCIMDirectory),
   errors: [401, 403, 404]
 })
@@ -138,8 +115,6 @@ const UpdateSCIMDirectory = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/scim_directories/{scim_directory_id}",
   input: Encoders.UpdateSCIMDirectoryParams,
-  pathParams: ["scim_directory_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.SCIMDirectory),
   errors: [400, 401, 403, 404, 422]

@@ -18,8 +18,6 @@ const CreateSession = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/sessions",
   input: Encoders.CreateSessionParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Session),
   errors: [400, 401, 404, 422]
@@ -31,8 +29,6 @@ const CreateSessionToken = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/sessions/{session_id}/tokens",
   input: Encoders.CreateSessionTokenParams,
-  pathParams: ["session_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.CreateSessionTokenResponse),
   errors: [401, 404]
@@ -44,8 +40,6 @@ const CreateSessionTokenFromTemplate = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/sessions/{session_id}/tokens/{template_name}",
   input: Encoders.CreateSessionTokenFromTemplateParams,
-  pathParams: ["session_id", "template_name"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.CreateSessionTokenFromTemplateResponse),
   errors: [401, 404]
@@ -57,9 +51,6 @@ const GetSession = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/sessions/{session_id}",
   input: Encoders.GetSessionParams,
-  pathParams: ["session_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Session),
   errors: [400, 401, 404]
 })
@@ -70,9 +61,7 @@ const GetSessionList = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/sessions",
   input: Encoders.GetSessionListParams,
-  pathParams: [],
   queryParams: ["client_id", "user_id", "status", "limit", "offset"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.SessionList),
   errors: [400, 401, 422],
   paging: {
@@ -86,8 +75,6 @@ const RefreshSession = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/sessions/{session_id}/refresh",
   input: Encoders.RefreshSessionParams,
-  pathParams: ["session_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.SessionRefresh),
   errors: [400, 401]
@@ -99,9 +86,6 @@ const RevokeSession = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/sessions/{session_id}/revoke",
   input: Encoders.RevokeSessionParams,
-  pathParams: ["session_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.Session),
   errors: [400, 401, 404]
 })

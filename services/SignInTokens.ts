@@ -17,8 +17,6 @@ const CreateSignInToken = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/sign_in_tokens",
   input: Encoders.CreateSignInTokenParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.SignInToken),
   errors: [403, 404, 422]
@@ -30,9 +28,6 @@ const RevokeSignInToken = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/sign_in_tokens/{sign_in_token_id}/revoke",
   input: Encoders.RevokeSignInTokenParams,
-  pathParams: ["sign_in_token_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.SignInToken),
   errors: [400, 404]
 })

@@ -17,9 +17,6 @@ const GetSignUp = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/sign_ups/{id}",
   input: Encoders.GetSignUpParams,
-  pathParams: ["id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.SignUp),
   errors: [403]
 })
@@ -30,8 +27,6 @@ const UpdateSignUp = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/sign_ups/{id}",
   input: Encoders.UpdateSignUpParams,
-  pathParams: ["id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.SignUp),
   errors: [403]

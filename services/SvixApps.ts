@@ -16,9 +16,6 @@ const CreateSvixApp = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/webhooks/svix",
   input: Encoders.CreateSvixAppParams,
-  pathParams: [],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.SvixURL),
   errors: [400]
 })
@@ -29,9 +26,6 @@ const DeleteSvixApp = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/webhooks/svix",
   input: Encoders.DeleteSvixAppParams,
-  pathParams: [],
-  queryParams: [],
-  body: "none",
   success: Operation.noContent,
   errors: [400]
 })
@@ -42,9 +36,6 @@ const GenerateSvixAuthURL = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/webhooks/svix_url",
   input: Encoders.GenerateSvixAuthURLParams,
-  pathParams: [],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.SvixURL),
   errors: [400]
 })

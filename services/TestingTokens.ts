@@ -16,9 +16,6 @@ const CreateTestingToken = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/testing_tokens",
   input: Encoders.CreateTestingTokenParams,
-  pathParams: [],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.TestingToken),
   errors: []
 })

@@ -18,8 +18,6 @@ const AdjustUserBillingCreditBalance = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/users/{user_id}/billing/credits",
   input: Encoders.AdjustUserBillingCreditBalanceParams,
-  pathParams: ["user_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.CommerceCreditLedgerResponse),
   errors: [400, 401, 403, 404, 409, 422, 500]
@@ -31,9 +29,6 @@ const BanUser = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/users/{user_id}/ban",
   input: Encoders.BanUserParams,
-  pathParams: ["user_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.User),
   errors: [402]
 })
@@ -44,8 +39,6 @@ const UsersBan = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/users/ban",
   input: Encoders.UsersBanParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.UserList),
   errors: [400, 402]
@@ -57,8 +50,6 @@ const UsersUnban = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/users/unban",
   input: Encoders.UsersUnbanParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.UserList),
   errors: [400, 402]
@@ -70,7 +61,6 @@ const GetUsersCount = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/users/count",
   input: Encoders.GetUsersCountParams,
-  pathParams: [],
   queryParams: [
     "email_address",
     "phone_number",
@@ -95,7 +85,6 @@ const GetUsersCount = /*#__PURE__*/ Operation.make({
     "provider",
     "provider_user_id"
   ],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.TotalCount),
   errors: [422]
 })
@@ -106,8 +95,6 @@ const CreateUser = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/users",
   input: Encoders.CreateUserParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.User),
   errors: [400, 401, 402, 403, 422]
@@ -119,9 +106,6 @@ const DeleteUser = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/users/{user_id}",
   input: Encoders.DeleteUserParams,
-  pathParams: ["user_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [400, 401, 404]
 })
@@ -132,9 +116,6 @@ const DeleteBackupCode = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/users/{user_id}/backup_code",
   input: Encoders.DeleteBackupCodeParams,
-  pathParams: ["user_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.DeleteBackupCodeResponse),
   errors: [404, 500]
 })
@@ -145,9 +126,6 @@ const DeleteExternalAccount = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/users/{user_id}/external_accounts/{external_account_id}",
   input: Encoders.DeleteExternalAccountParams,
-  pathParams: ["user_id", "external_account_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [400, 403, 404, 500]
 })
@@ -158,9 +136,6 @@ const UserPasskeyDelete = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/users/{user_id}/passkeys/{passkey_identification_id}",
   input: Encoders.UserPasskeyDeleteParams,
-  pathParams: ["user_id", "passkey_identification_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [403, 404, 500]
 })
@@ -171,9 +146,6 @@ const DeleteUserProfileImage = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/users/{user_id}/profile_image",
   input: Encoders.DeleteUserProfileImageParams,
-  pathParams: ["user_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.User),
   errors: [404]
 })
@@ -184,9 +156,6 @@ const DeleteTOTP = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/users/{user_id}/totp",
   input: Encoders.DeleteTOTPParams,
-  pathParams: ["user_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.DeleteTOTPResponse),
   errors: [404, 500]
 })
@@ -197,9 +166,6 @@ const UserWeb3WalletDelete = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/users/{user_id}/web3_wallets/{web3_wallet_identification_id}",
   input: Encoders.UserWeb3WalletDeleteParams,
-  pathParams: ["user_id", "web3_wallet_identification_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [400, 403, 404, 500]
 })
@@ -210,9 +176,6 @@ const DisableMFA = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/users/{user_id}/mfa",
   input: Encoders.DisableMFAParams,
-  pathParams: ["user_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.DisableMFAResponse),
   errors: [404, 500]
 })
@@ -223,9 +186,6 @@ const GetUser = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/users/{user_id}",
   input: Encoders.GetUserParams,
-  pathParams: ["user_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.User),
   errors: [400, 401, 404]
 })
@@ -236,9 +196,6 @@ const GetUserBillingCreditBalance = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/users/{user_id}/billing/credits",
   input: Encoders.GetUserBillingCreditBalanceParams,
-  pathParams: ["user_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.CommerceCreditBalanceResponse),
   errors: [400, 401, 403, 404, 422, 500]
 })
@@ -249,9 +206,6 @@ const GetUserBillingSubscription = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/users/{user_id}/billing/subscription",
   input: Encoders.GetUserBillingSubscriptionParams,
-  pathParams: ["user_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.CommerceSubscription),
   errors: [400, 401, 403, 404, 422, 500]
 })
@@ -262,9 +216,7 @@ const InstanceGetOrganizationMemberships = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/organization_memberships",
   input: Encoders.InstanceGetOrganizationMembershipsParams,
-  pathParams: [],
   queryParams: ["order_by", "limit", "offset"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationMembershipsResponse),
   errors: [400, 401, 422, 500],
   paging: {
@@ -279,9 +231,7 @@ const GetOAuthAccessToken = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/users/{user_id}/oauth_access_tokens/{provider}",
   input: Encoders.GetOAuthAccessTokenParams,
-  pathParams: ["user_id", "provider"],
   queryParams: ["limit", "offset"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OAuthAccessToken),
   errors: [400, 404, 422],
   paging: {
@@ -295,9 +245,7 @@ const UsersGetOrganizationInvitations = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/users/{user_id}/organization_invitations",
   input: Encoders.UsersGetOrganizationInvitationsParams,
-  pathParams: ["user_id"],
   queryParams: ["limit", "offset", "status"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationInvitationsWithPublicOrganizationData),
   errors: [400, 403, 404],
   paging: {
@@ -312,9 +260,7 @@ const UsersGetOrganizationMemberships = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/users/{user_id}/organization_memberships",
   input: Encoders.UsersGetOrganizationMembershipsParams,
-  pathParams: ["user_id"],
   queryParams: ["limit", "offset"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.OrganizationMembershipsResponse),
   errors: [403],
   paging: {
@@ -329,7 +275,6 @@ const GetUserList = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/users",
   input: Encoders.GetUserListParams,
-  pathParams: [],
   queryParams: [
     "email_address",
     "phone_number",
@@ -358,7 +303,6 @@ const GetUserList = /*#__PURE__*/ Operation.make({
     "starting_after",
     "order_by"
   ],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.UserList),
   errors: [400, 401, 422],
   paging: {
@@ -373,9 +317,6 @@ const ListUserTrustedDevices = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/users/{user_id}/trusted_devices",
   input: Encoders.ListUserTrustedDevicesParams,
-  pathParams: ["user_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.TrustedDeviceList),
   errors: [403, 404, 500]
 })
@@ -386,9 +327,6 @@ const LockUser = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/users/{user_id}/lock",
   input: Encoders.LockUserParams,
-  pathParams: ["user_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.User),
   errors: [403]
 })
@@ -399,8 +337,6 @@ const RemoveUserPassword = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/users/{user_id}/remove_password",
   input: Encoders.RemoveUserPasswordParams,
-  pathParams: ["user_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.User),
   errors: [400, 401, 403, 404, 500]
@@ -412,8 +348,6 @@ const ReplaceUserMetadata = /*#__PURE__*/ Operation.make({
   method: "PUT",
   path: "/users/{user_id}/metadata",
   input: Encoders.ReplaceUserMetadataParams,
-  pathParams: ["user_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.User),
   errors: [400, 401, 404, 422]
@@ -425,9 +359,6 @@ const RevokeUserTrustedDevice = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/users/{user_id}/trusted_devices/{trusted_device_id}",
   input: Encoders.RevokeUserTrustedDeviceParams,
-  pathParams: ["user_id", "trusted_device_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.TrustedDevice),
   errors: [403, 404, 500]
 })
@@ -438,8 +369,6 @@ const SetUserPasswordCompromised = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/users/{user_id}/password/set_compromised",
   input: Encoders.SetUserPasswordCompromisedParams,
-  pathParams: ["user_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.User),
   errors: [400, 401, 403, 404, 422]
@@ -451,8 +380,6 @@ const SetUserProfileImage = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/users/{user_id}/profile_image",
   input: Encoders.SetUserProfileImageParams,
-  pathParams: ["user_id"],
-  queryParams: [],
   body: "multipart",
   success: /*#__PURE__*/ Operation.decoded(Decoders.User),
   errors: [400, 401, 404]
@@ -464,9 +391,6 @@ const UnbanUser = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/users/{user_id}/unban",
   input: Encoders.UnbanUserParams,
-  pathParams: ["user_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.User),
   errors: [402]
 })
@@ -477,9 +401,6 @@ const UnlockUser = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/users/{user_id}/unlock",
   input: Encoders.UnlockUserParams,
-  pathParams: ["user_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.User),
   errors: [403]
 })
@@ -490,9 +411,6 @@ const UnsetUserPasswordCompromised = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/users/{user_id}/password/unset_compromised",
   input: Encoders.UnsetUserPasswordCompromisedParams,
-  pathParams: ["user_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.User),
   errors: [400, 401, 403, 404, 422]
 })
@@ -503,8 +421,6 @@ const UpdateUser = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/users/{user_id}",
   input: Encoders.UpdateUserParams,
-  pathParams: ["user_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.User),
   errors: [400, 401, 404, 409, 422]
@@ -516,8 +432,6 @@ const UpdateUserMetadata = /*#__PURE__*/ Operation.make({
   method: "PATCH",
   path: "/users/{user_id}/metadata",
   input: Encoders.UpdateUserMetadataParams,
-  pathParams: ["user_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.User),
   errors: [400, 401, 404, 422]
@@ -529,8 +443,6 @@ const VerifyPassword = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/users/{user_id}/verify_password",
   input: Encoders.VerifyPasswordParams,
-  pathParams: ["user_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.VerifyPasswordResponse),
   errors: [400, 404, 422, 500]
@@ -542,8 +454,6 @@ const VerifyTOTP = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/users/{user_id}/verify_totp",
   input: Encoders.VerifyTOTPParams,
-  pathParams: ["user_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(ResponseDecoders.VerifyTOTPResponse),
   errors: [400, 404, 422, 500]

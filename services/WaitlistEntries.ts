@@ -17,8 +17,6 @@ const CreateBulkWaitlistEntries = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/waitlist_entries/bulk",
   input: Encoders.CreateBulkWaitlistEntriesParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   bodyKey: "entries",
   success: /*#__PURE__*/ Operation.decoded(Decoders.WaitlistEntryList),
@@ -31,8 +29,6 @@ const CreateWaitlistEntry = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/waitlist_entries",
   input: Encoders.CreateWaitlistEntryParams,
-  pathParams: [],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.WaitlistEntry),
   errors: [400, 422]
@@ -44,9 +40,6 @@ const DeleteWaitlistEntry = /*#__PURE__*/ Operation.make({
   method: "DELETE",
   path: "/waitlist_entries/{waitlist_entry_id}",
   input: Encoders.DeleteWaitlistEntryParams,
-  pathParams: ["waitlist_entry_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.DeletedObject),
   errors: [400, 404, 409, 422]
 })
@@ -57,8 +50,6 @@ const InviteWaitlistEntry = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/waitlist_entries/{waitlist_entry_id}/invite",
   input: Encoders.InviteWaitlistEntryParams,
-  pathParams: ["waitlist_entry_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.decoded(Decoders.WaitlistEntry),
   errors: [400, 404, 409, 422]
@@ -70,9 +61,7 @@ const ListWaitlistEntries = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/waitlist_entries",
   input: Encoders.ListWaitlistEntriesParams,
-  pathParams: [],
   queryParams: ["limit", "offset", "query", "status", "order_by"],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.WaitlistEntriesResponse),
   errors: [],
   paging: {
@@ -87,9 +76,6 @@ const RejectWaitlistEntry = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/waitlist_entries/{waitlist_entry_id}/reject",
   input: Encoders.RejectWaitlistEntryParams,
-  pathParams: ["waitlist_entry_id"],
-  queryParams: [],
-  body: "none",
   success: /*#__PURE__*/ Operation.decoded(Decoders.WaitlistEntry),
   errors: [400, 404, 409, 422]
 })
