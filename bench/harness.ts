@@ -2,11 +2,13 @@
  * The benchmark harness: every subject of a comparison runs in the same process, in alternating rounds
  * (A B C, then B C A, then C A B …) after a warm-up, so that a slow minute of a noisy machine lands on
  * all of them rather than on one. Each round takes one timed sample per subject: wall time, process CPU
- * time (`process.cpuUsage()`, user + system) and, optionally, the latency of every operation.
+ * time (`process.cpuUsage()`, user + system), the main thread's GC pauses, and, optionally, the latency of every
+ * operation.
  *
  * The result of a comparison is its ratios, not its absolute numbers: a ratio is computed per round from
  * the samples that ran next to each other, and its median is reported with its min–max.
  */
+import { PerformanceObserver } from "node:perf_hooks"
 import { setFlagsFromString } from "node:v8"
 import { runInNewContext } from "node:vm"
 
@@ -45,6 +47,8 @@ export interface Sample {
   readonly ops: number
   readonly wallMs: number
   readonly cpuMs: number
+  /** The GC pauses of the main thread that began inside the sample. */
+  readonly gcMs: number
 }
 
 export interface Result {
@@ -56,6 +60,11 @@ export interface Result {
   readonly usPerOp: Stats
   /** Process CPU microseconds per operation: user + system, every thread of this process. */
   readonly cpuUsPerOp: Stats
+  /**
+   * Main-thread GC pause microseconds per operation (V8's scavenges and the pauses of its full GCs, from
+   * `PerformanceObserver`'s `gc` entries). Part of the wall time; the GC threads' own work shows only in the CPU.
+   */
+  readonly gcUsPerOp: Stats
   /** Per-operation latency in microseconds, pooled over every sample, when `latency` was asked for. */
   readonly p50?: number
   readonly p99?: number
@@ -104,6 +113,19 @@ const collect: () => void = (() => {
   const gc: unknown = runInNewContext("gc")
   return typeof gc === "function" ? () => void gc() : () => {}
 })()
+
+/**
+ * The main thread's GC pauses, as V8 reports them. Entries arrive after the fact (Node hands them to the
+ * observer two turns of the event loop later, measured), so a sample waits two turns, then counts the pauses
+ * that began inside it.
+ */
+const gcPauses: Array<{ readonly start: number; readonly duration: number }> = []
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcPauses.push({ start: entry.startTime, duration: entry.duration })
+}).observe({ entryTypes: ["gc"] })
+
+const pausedBetween = (from: number, to: number): number =>
+  gcPauses.reduce((sum, p) => (p.start >= from && p.start < to ? sum + p.duration : sum), 0)
 
 // -----------------------------------------------------------------------------------------------------------
 // Running
@@ -192,13 +214,15 @@ const sample = async (prepared: Prepared, concurrency: number, latency: boolean)
   try {
     collect()
     const latencies = latency && prepared.async ? prepared.latencies : undefined
+    gcPauses.length = 0
     const cpu0 = cpuNow()
     const t0 = now()
     if (prepared.async) await runAsync(subject.run, perSample, concurrency, latencies)
     else runSync(subject.run, perSample)
-    const wallMs = now() - t0
+    const t1 = now()
     const cpuMs = cpuNow() - cpu0
-    prepared.samples.push({ ops: perSample, wallMs, cpuMs })
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve))
+    prepared.samples.push({ ops: perSample, wallMs: t1 - t0, cpuMs, gcMs: pausedBetween(t0, t1) })
   } finally {
     subject.exit?.()
   }
@@ -211,7 +235,8 @@ const summarise = (prepared: Prepared): Result => {
     samples,
     opsPerSec: stats(samples.map((s) => (s.ops / s.wallMs) * 1000)),
     usPerOp: stats(samples.map((s) => (s.wallMs * 1000) / s.ops)),
-    cpuUsPerOp: stats(samples.map((s) => (s.cpuMs * 1000) / s.ops))
+    cpuUsPerOp: stats(samples.map((s) => (s.cpuMs * 1000) / s.ops)),
+    gcUsPerOp: stats(samples.map((s) => (s.gcMs * 1000) / s.ops))
   }
   return latencies.length === 0
     ? base
@@ -309,6 +334,7 @@ export const report = (comparison: Comparison, reference?: string): string => {
     "min–max",
     "µs/op",
     "CPU µs/op",
+    "GC pause µs/op",
     ...(withLatency ? ["p50 µs", "p99 µs"] : []),
     `time vs ${ref?.name ?? "–"}`,
     "CPU vs ref"
@@ -319,6 +345,7 @@ export const report = (comparison: Comparison, reference?: string): string => {
     range(r.opsPerSec),
     digits(r.usPerOp.median),
     digits(r.cpuUsPerOp.median),
+    digits(r.gcUsPerOp.median),
     ...(withLatency ? [digits(r.p50 ?? Number.NaN), digits(r.p99 ?? Number.NaN)] : []),
     ref === undefined || r === ref ? "1" : times(ratio(r, ref, "wall")),
     ref === undefined || r === ref ? "1" : times(ratio(r, ref, "cpu"))

@@ -58,6 +58,12 @@ const SUBJECTS = {
     return users
   },
   "one fiber: Effect.promise per page": () => loopInEffect(Effect.promise(nextPage)),
+  "a root fiber per page: Effect.runPromise(Effect.promise(…)) (as an app calls the SDK, one call at a time)":
+    async () => {
+      let users = 0
+      for (let i = 0; i < PAGES; i++) users += (await Effect.runPromise(Effect.promise(nextPage))).length
+      return users
+    },
   "page returned by a forked fiber (Effect.fork + Fiber.join)": () =>
     loopInEffect(Effect.flatMap(Effect.fork(Effect.promise(nextPage)), Fiber.join)),
   "page returned through Effect.timeout (it forks)": () =>
