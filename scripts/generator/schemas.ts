@@ -8,7 +8,7 @@
  */
 import type { Api, Operation, Service } from "./api.js"
 import type { Expr } from "./code.js"
-import { call, firstParagraph, jsDoc, method, object, print, raw, str, WIDTH } from "./code.js"
+import { arrow, call, firstParagraph, jsDoc, method, object, print, raw, str, WIDTH } from "./code.js"
 import type { Field, Mode, Type } from "./ir.js"
 import { header } from "./header.js"
 
@@ -165,7 +165,8 @@ export const declareSchema = (
 ): string => {
   const annotated = method(schema, "annotations", object([{ key: "identifier", value: str(name) }]))
   const head = `export const ${name} = `
-  const value = print(annotated, 0, head.length)
+  // Built on first use (src/internal/schemas.ts `lazy`): a module's import builds none of its Schemas.
+  const value = print(call("lazy", arrow("()", annotated)), 0, head.length)
   const extendsClause = `extends Schema.Schema.Type<typeof ${name}>`
   const typeLine = typeAlias !== undefined
     ? `export type ${name} =${typeAlias.startsWith("\n") ? "" : " "}${typeAlias}`
@@ -178,8 +179,10 @@ export const declareSchema = (
 }
 
 export const imports = (uses: Uses, extra: ReadonlyArray<string> = []): string => {
+  // Every file of schemas declares some, each through `declareSchema`, so each uses `lazy`.
   const helpers = [
     ...(uses.fileInput ? ["FileInput"] : []),
+    "lazy",
     ...(uses.metadata ? ["Metadata"] : []),
     ...(uses.nullOr ? ["NullOr"] : []),
     ...(uses.openEnum ? ["openEnum"] : []),
