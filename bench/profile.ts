@@ -49,9 +49,6 @@ const GetUserUndecoded = Operation.make({
   method: "GET",
   path: "/users/{user_id}",
   input: Encoders.GetUserParams,
-  pathParams: ["user_id"],
-  queryParams: [],
-  body: "none",
   success: Operation.json(Schema.Unknown),
   errors: [400, 401, 404]
 })
@@ -61,9 +58,7 @@ const GetUserListUndecoded = Operation.make({
   method: "GET",
   path: "/users",
   input: Encoders.GetUserListParams,
-  pathParams: [],
   queryParams: ["limit", "offset", "order_by"],
-  body: "none",
   success: Operation.json(Schema.Unknown),
   errors: [400, 401, 422]
 })

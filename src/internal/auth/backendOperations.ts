@@ -21,9 +21,7 @@ export const GetHandshakePayload = /*#__PURE__*/ Operation.make({
   method: "GET",
   path: "/clients/handshake_payload",
   input: /*#__PURE__*/ Operation.fromSchema(HandshakePayloadParams),
-  pathParams: [],
   queryParams: ["nonce"],
-  body: "none",
   success: /*#__PURE__*/ Operation.json(HandshakePayload),
   errors: [400, 404]
 })
@@ -49,8 +47,6 @@ export const RefreshSession = /*#__PURE__*/ Operation.make({
   method: "POST",
   path: "/sessions/{session_id}/refresh",
   input: /*#__PURE__*/ Operation.fromSchema(RefreshSessionParams),
-  pathParams: ["session_id"],
-  queryParams: [],
   body: "json",
   success: /*#__PURE__*/ Operation.json(RefreshedCookies),
   errors: [400, 401]
