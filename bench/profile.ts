@@ -3,6 +3,8 @@
  * stub, built up layer by layer, so that each difference is one part's cost.
  *
  *   1. `fetch` + `text()` + `JSON.parse`                                 the floor
+ *   1v. the same + the generated decoder, no Effect                      the floor with every field validated
+ *   1r. 1v inside one `runtime.runPromise(Effect.promise(…))`            what one root fiber adds
  *   2. `@effect/platform` `HttpClient` + `text` + `JSON.parse`          + the platform's client (2b: without
  *                                                                       its span, as effect-clerk uses it)
  *   3. effect-clerk's client, the same operation decoding `Schema.Unknown`  + effect-clerk's pipeline
@@ -21,6 +23,7 @@ import { Session } from "node:inspector/promises"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as Decoders from "../schemas/decoders/Models.js"
 import * as Models from "../schemas/Models.js"
 import * as Encoders from "../schemas/encoders/Users.js"
 import { Users } from "../services/Users.js"
@@ -82,31 +85,37 @@ const splits = async () => {
     undecoded: Effect.Effect<unknown, unknown>,
     full: Effect.Effect<unknown, unknown>,
     decodeOnly: () => unknown,
+    decoder: (input: unknown) => unknown,
     clerk: () => Promise<unknown>
-  ): ReadonlyArray<Subject> => [
-    {
-      name: "1 fetch + JSON.parse",
-      run: () => stub(`${ORIGIN}/v1${path}`, { headers: HEADERS }).then((r) => r.text()).then(JSON.parse)
-    },
-    {
-      name: "2 platform HttpClient + JSON.parse",
-      run: () =>
-        runtime.runPromise(Effect.map(Effect.flatMap(http.get(`${ORIGIN}/v1${path}`), (r) => r.text), JSON.parse))
-    },
-    {
-      // effect-clerk turns the platform's span off; this is the platform floor it builds on.
-      name: "2b the same, platform span off",
-      run: () =>
-        runtime.runPromise(
-          Effect.map(Effect.flatMap(untraced.get(`${ORIGIN}/v1${path}`), (r) => r.text), JSON.parse)
-        )
-    },
-    { name: "3 effect-clerk, no decoding", run: () => runtime.runPromise(undecoded) },
-    { name: "4 effect-clerk, no decoding, withoutRetries", run: () => runtime.runPromise(Clerk.withoutRetries(undecoded)) },
-    { name: "5 effect-clerk (full)", run: () => runtime.runPromise(full) },
-    { name: "6 Schema decode alone", run: decodeOnly },
-    { name: "@clerk/backend", run: clerk, ...theirs }
-  ]
+  ): ReadonlyArray<Subject> => {
+    const parsed = () => stub(`${ORIGIN}/v1${path}`, { headers: HEADERS }).then((r) => r.text()).then(JSON.parse)
+    const validated = () => parsed().then(decoder)
+    return [
+      { name: "1 fetch + JSON.parse", run: parsed },
+      // What validating every field costs with no Effect at all: the floor under the REST goal.
+      { name: "1v the same + the generated decoder, no Effect", run: validated },
+      // The same work delivered through one root fiber, as any Effect program's `runPromise` delivers it.
+      { name: "1r the same in one runtime.runPromise(Effect.promise(…))", run: () => runtime.runPromise(Effect.promise(validated)) },
+      {
+        name: "2 platform HttpClient + JSON.parse",
+        run: () =>
+          runtime.runPromise(Effect.map(Effect.flatMap(http.get(`${ORIGIN}/v1${path}`), (r) => r.text), JSON.parse))
+      },
+      {
+        // effect-clerk turns the platform's span off; this is the platform floor it builds on.
+        name: "2b the same, platform span off",
+        run: () =>
+          runtime.runPromise(
+            Effect.map(Effect.flatMap(untraced.get(`${ORIGIN}/v1${path}`), (r) => r.text), JSON.parse)
+          )
+      },
+      { name: "3 effect-clerk, no decoding", run: () => runtime.runPromise(undecoded) },
+      { name: "4 effect-clerk, no decoding, withoutRetries", run: () => runtime.runPromise(Clerk.withoutRetries(undecoded)) },
+      { name: "5 effect-clerk (full)", run: () => runtime.runPromise(full) },
+      { name: "6 Schema decode alone", run: decodeOnly },
+      { name: "@clerk/backend", run: clerk, ...theirs }
+    ]
+  }
 
   const breakdown = (c: Comparison) => {
     const cpu = (prefix: string) => find(c, c.results.find((r) => r.name.startsWith(prefix))?.name ?? prefix).cpuUsPerOp.median
@@ -114,6 +123,8 @@ const splits = async () => {
     const row = (part: string, us: number) => [part, fmt(us), `${fmt((100 * us) / full)}%`]
     return table(["effect-clerk CPU per call, by part", "µs", "share"], [
       row("fetch + Response + JSON.parse (the floor, 1)", cpu("1 ")),
+      row("   validating every field, generated decoder, no Effect (1v − 1)", cpu("1v ") - cpu("1 ")),
+      row("   one root fiber delivering that result (1r − 1v)", cpu("1r ") - cpu("1v ")),
       row("@effect/platform HttpClient, span off, over the floor (2b − 1)", cpu("2b ") - cpu("1 ")),
       row("   (the platform's own span, which effect-clerk turns off: 2 − 2b)", cpu("2 ") - cpu("2b ")),
       row("effect-clerk pipeline over the span-less platform (3 − 2b)", cpu("3 ") - cpu("2b ")),
@@ -121,7 +132,8 @@ const splits = async () => {
       row("Schema decoding inside the call (5 − 3)", full - cpu("3 ")),
       row("   Schema decode measured alone (6)", cpu("6 ")),
       row("total (5)", full),
-      ["@clerk/backend, same call", fmt(cpu("@clerk")), `${fmt((100 * cpu("@clerk")) / full)}%`]
+      ["@clerk/backend, same call", fmt(cpu("@clerk")), `${fmt((100 * cpu("@clerk")) / full)}%`],
+      ["the floor with every field validated (1v) ÷ @clerk/backend", `${fmt(cpu("1v ") / cpu("@clerk"))}×`, ""]
     ]) + "\n"
   }
 
@@ -133,6 +145,7 @@ const splits = async () => {
       client.execute(GetUserUndecoded, { userId: ID }),
       users.get({ userId: ID }),
       () => Effect.runSync(decodeUser(userJson)),
+      Decoders.User,
       () => request({ method: "GET", path: `/users/${ID}` })
     ),
     rounds: 6,
@@ -147,6 +160,7 @@ const splits = async () => {
       client.execute(GetUserListUndecoded, { limit: PAGE }),
       users.list({ limit: PAGE }),
       () => Effect.runSync(decodeList(listJson)),
+      Decoders.UserList,
       () => request({ method: "GET", path: "/users", queryParams: { limit: PAGE } })
     ),
     rounds: 6,
