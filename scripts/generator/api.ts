@@ -3,6 +3,7 @@
  * operation with its input fields, success, documented errors and paging.
  */
 import { ErrorByStatus } from "../../src/ClerkError.js"
+import { pathParamsOf } from "../../src/internal/operation.js"
 import type { Field, Type } from "./ir.js"
 import { discriminators, references, toType } from "./ir.js"
 import type { Context } from "./ir.js"
@@ -62,7 +63,6 @@ export interface Operation {
   readonly deprecated: boolean
   readonly tags: ReadonlyArray<string>
   readonly fields: ReadonlyArray<InputField>
-  readonly pathParams: ReadonlyArray<string>
   readonly queryParams: ReadonlyArray<string>
   readonly commaJoined: ReadonlyArray<string>
   readonly body: "none" | "json" | "multipart"
@@ -202,8 +202,7 @@ const buildOperation = (
       throw new Error(`${operation.operationId}: ${parameter.in} parameters are not supported`)
     }
   }
-  const templateOrder = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? "")
-  const pathParameters = templateOrder.map((param) => {
+  const pathParameters = pathParamsOf(path).map((param) => {
     const found = parameters.find((p) => p.in === "path" && p.name === param)
     if (found === undefined) throw new Error(`${operation.operationId}: path parameter ${param} is not declared`)
     return found
@@ -246,7 +245,6 @@ const buildOperation = (
     deprecated: operation.deprecated === true,
     tags: operation.tags ?? [],
     fields,
-    pathParams: pathParameters.map((p) => p.name),
     queryParams: queryNames,
     commaJoined: queryParameters.filter((p) => p.explode === false).map((p) => p.name),
     body,

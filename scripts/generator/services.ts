@@ -5,7 +5,6 @@
 import type { Api, Operation, Paging, Service } from "./api.js"
 import type { Entry, Expr } from "./code.js"
 import { array, arrow, call, firstParagraph, impureCall, jsDoc, object, print, raw, str } from "./code.js"
-import { pathParamsOf } from "../../src/internal/operation.js"
 import { header } from "./header.js"
 import { hasInlineResponse, paramsName, responseName } from "./schemas.js"
 
@@ -29,10 +28,8 @@ const operationDeclaration = (service: Service, operation: Operation): string =>
     // The generated encoder, not the Schema: the same wire value and failure (test/encoders.test.ts), and the
     // request Schemas stay out of the bundle and unbuilt on import; they remain the method's parameter types.
     { key: "input", value: raw(`Encoders.${paramsName(operation)}`) },
-    // What the route implies is left to `Operation.make`'s defaults (src/internal/operation.ts).
-    ...(sameStrings(operation.pathParams, pathParamsOf(operation.path))
-      ? []
-      : [{ key: "pathParams", value: strings(operation.pathParams) }]),
+    // What the route implies is left to `Operation.make`'s defaults (src/internal/operation.ts): the path
+    // parameters are always the path's (`api.ts` reads them with the same `pathParamsOf`).
     ...(operation.queryParams.length > 0 ? [{ key: "queryParams", value: strings(operation.queryParams) }] : []),
     ...(operation.commaJoined.length > 0 ? [{ key: "commaJoined", value: strings(operation.commaJoined) }] : []),
     ...(operation.body !== "none" ? [{ key: "body", value: str(operation.body) }] : []),
@@ -62,9 +59,6 @@ const refName = (type: { readonly _tag: string; readonly name?: string }): strin
 }
 
 const strings = (values: ReadonlyArray<string>): Expr => array(values.map(str))
-
-const sameStrings = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean =>
-  a.length === b.length && a.every((value, i) => value === b[i])
 
 /** Every input field is optional: the method's parameter defaults to `{}`. */
 const allOptional = (operation: Operation, except: ReadonlySet<string> = new Set()): boolean =>
