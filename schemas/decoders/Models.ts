@@ -313,11 +313,11 @@ export const CNameTarget: D.Decoder<Models.CNameTarget> = /*#__PURE__*/ D.table<
 ])
 
 /** Decodes a `Models.ClerkErrorEntry`. */
-export const ClerkErrorEntry: D.Decoder<Models.ClerkErrorEntry> = /*#__PURE__*/ D.draft<Models.ClerkErrorEntry>((i, o) => {
-  o.message = D.string(i.message)
-  o.longMessage = D.string(i.long_message)
-  o.code = D.string(i.code)
-  if ("meta" in i) o.meta = D.decode(D.metadata, i.meta, 1)
+export const ClerkErrorEntry: D.Decoder<Models.ClerkErrorEntry> = /*#__PURE__*/ D.draft<Models.ClerkErrorEntry>(function(i) {
+  this.message = D.string(i.message)
+  this.longMessage = D.string(i.long_message)
+  this.code = D.string(i.code)
+  if ("meta" in i) this.meta = D.decode(D.metadata, i.meta, 1)
 })
 
 const ClerkErrors$1 = (v: unknown) => D.array(v, ClerkErrorEntry)
@@ -962,141 +962,141 @@ export const IdentificationLink: D.Decoder<Models.IdentificationLink> = /*#__PUR
 }))
 
 /** Decodes a `Models.VerificationAdmin`. */
-export const VerificationAdmin: D.Decoder<Models.VerificationAdmin> = /*#__PURE__*/ D.draft<Models.VerificationAdmin>((i, o) => {
-  if ("object" in i) o.object = $check2(i.object, 1)
-  o.status = D.string(i.status)
-  o.strategy = D.string(i.strategy)
-  o.attempts = D.numberOrNull(i.attempts)
-  o.expireAt = D.numberOrNull(i.expire_at)
-  if ("verified_at_client" in i) o.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
+export const VerificationAdmin: D.Decoder<Models.VerificationAdmin> = /*#__PURE__*/ D.draft<Models.VerificationAdmin>(function(i) {
+  if ("object" in i) this.object = $check2(i.object, 1)
+  this.status = D.string(i.status)
+  this.strategy = D.string(i.strategy)
+  this.attempts = D.numberOrNull(i.attempts)
+  this.expireAt = D.numberOrNull(i.expire_at)
+  if ("verified_at_client" in i) this.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
 })
 
 /** Decodes a `Models.VerificationEmailLink`. */
-export const VerificationEmailLink: D.Decoder<Models.VerificationEmailLink> = /*#__PURE__*/ D.draft<Models.VerificationEmailLink>((i, o) => {
-  if ("object" in i) o.object = $check3(i.object, 1)
-  o.status = D.string(i.status)
-  o.strategy = D.string(i.strategy)
-  o.attempts = D.numberOrNull(i.attempts)
-  o.expireAt = D.numberOrNull(i.expire_at)
-  if ("verified_at_client" in i) o.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
+export const VerificationEmailLink: D.Decoder<Models.VerificationEmailLink> = /*#__PURE__*/ D.draft<Models.VerificationEmailLink>(function(i) {
+  if ("object" in i) this.object = $check3(i.object, 1)
+  this.status = D.string(i.status)
+  this.strategy = D.string(i.strategy)
+  this.attempts = D.numberOrNull(i.attempts)
+  this.expireAt = D.numberOrNull(i.expire_at)
+  if ("verified_at_client" in i) this.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
 })
 
 /** Decodes a `Models.VerificationFromOauth`. */
-export const VerificationFromOauth: D.Decoder<Models.VerificationFromOauth> = /*#__PURE__*/ D.draft<Models.VerificationFromOauth>((i, o) => {
-  if ("object" in i) o.object = $check4(i.object, 1)
-  o.status = D.string(i.status)
-  o.strategy = D.string(i.strategy)
-  if ("error" in i) o.error = D.nullable(ClerkErrorEntry, i.error, 1)
-  o.expireAt = D.numberOrNull(i.expire_at)
-  o.attempts = D.numberOrNull(i.attempts)
-  if ("verified_at_client" in i) o.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
+export const VerificationFromOauth: D.Decoder<Models.VerificationFromOauth> = /*#__PURE__*/ D.draft<Models.VerificationFromOauth>(function(i) {
+  if ("object" in i) this.object = $check4(i.object, 1)
+  this.status = D.string(i.status)
+  this.strategy = D.string(i.strategy)
+  if ("error" in i) this.error = D.nullable(ClerkErrorEntry, i.error, 1)
+  this.expireAt = D.numberOrNull(i.expire_at)
+  this.attempts = D.numberOrNull(i.attempts)
+  if ("verified_at_client" in i) this.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
 })
 
 /** Decodes a `Models.VerificationOtp`. */
-export const VerificationOtp: D.Decoder<Models.VerificationOtp> = /*#__PURE__*/ D.draft<Models.VerificationOtp>((i, o) => {
-  if ("object" in i) o.object = $check5(i.object, 1)
-  o.status = D.string(i.status)
-  o.strategy = D.string(i.strategy)
-  o.attempts = D.numberOrNull(i.attempts)
-  o.expireAt = D.numberOrNull(i.expire_at)
-  if ("channel" in i) o.channel = D.stringOrNull(i.channel, 1)
-  if ("verified_at_client" in i) o.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
+export const VerificationOtp: D.Decoder<Models.VerificationOtp> = /*#__PURE__*/ D.draft<Models.VerificationOtp>(function(i) {
+  if ("object" in i) this.object = $check5(i.object, 1)
+  this.status = D.string(i.status)
+  this.strategy = D.string(i.strategy)
+  this.attempts = D.numberOrNull(i.attempts)
+  this.expireAt = D.numberOrNull(i.expire_at)
+  if ("channel" in i) this.channel = D.stringOrNull(i.channel, 1)
+  if ("verified_at_client" in i) this.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
 })
 
 /** Decodes a `Models.VerificationSaml`. */
-export const VerificationSaml: D.Decoder<Models.VerificationSaml> = /*#__PURE__*/ D.draft<Models.VerificationSaml>((i, o) => {
-  if ("object" in i) o.object = $check6(i.object, 1)
-  o.status = D.string(i.status)
-  o.strategy = D.string(i.strategy)
-  if ("external_verification_redirect_url" in i) o.externalVerificationRedirectUrl = D.stringOrNull(i.external_verification_redirect_url, 1)
-  if ("error" in i) o.error = D.nullable(ClerkErrorEntry, i.error, 1)
-  if ("expire_at" in i) o.expireAt = D.numberOrNull(i.expire_at, 1)
-  o.attempts = D.numberOrNull(i.attempts)
-  if ("verified_at_client" in i) o.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
+export const VerificationSaml: D.Decoder<Models.VerificationSaml> = /*#__PURE__*/ D.draft<Models.VerificationSaml>(function(i) {
+  if ("object" in i) this.object = $check6(i.object, 1)
+  this.status = D.string(i.status)
+  this.strategy = D.string(i.strategy)
+  if ("external_verification_redirect_url" in i) this.externalVerificationRedirectUrl = D.stringOrNull(i.external_verification_redirect_url, 1)
+  if ("error" in i) this.error = D.nullable(ClerkErrorEntry, i.error, 1)
+  if ("expire_at" in i) this.expireAt = D.numberOrNull(i.expire_at, 1)
+  this.attempts = D.numberOrNull(i.attempts)
+  if ("verified_at_client" in i) this.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
 })
 
 /** Decodes a `Models.VerificationScim`. */
-export const VerificationScim: D.Decoder<Models.VerificationScim> = /*#__PURE__*/ D.draft<Models.VerificationScim>((i, o) => {
-  if ("object" in i) o.object = $check7(i.object, 1)
-  o.status = D.string(i.status)
-  o.strategy = D.string(i.strategy)
-  o.attempts = D.numberOrNull(i.attempts)
-  o.expireAt = D.numberOrNull(i.expire_at)
+export const VerificationScim: D.Decoder<Models.VerificationScim> = /*#__PURE__*/ D.draft<Models.VerificationScim>(function(i) {
+  if ("object" in i) this.object = $check7(i.object, 1)
+  this.status = D.string(i.status)
+  this.strategy = D.string(i.strategy)
+  this.attempts = D.numberOrNull(i.attempts)
+  this.expireAt = D.numberOrNull(i.expire_at)
 })
 
 /** Decodes a `Models.VerificationTicket`. */
-export const VerificationTicket: D.Decoder<Models.VerificationTicket> = /*#__PURE__*/ D.draft<Models.VerificationTicket>((i, o) => {
-  if ("object" in i) o.object = $check8(i.object, 1)
-  o.status = D.string(i.status)
-  o.strategy = D.string(i.strategy)
-  o.attempts = D.numberOrNull(i.attempts)
-  o.expireAt = D.numberOrNull(i.expire_at)
-  if ("verified_at_client" in i) o.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
+export const VerificationTicket: D.Decoder<Models.VerificationTicket> = /*#__PURE__*/ D.draft<Models.VerificationTicket>(function(i) {
+  if ("object" in i) this.object = $check8(i.object, 1)
+  this.status = D.string(i.status)
+  this.strategy = D.string(i.strategy)
+  this.attempts = D.numberOrNull(i.attempts)
+  this.expireAt = D.numberOrNull(i.expire_at)
+  if ("verified_at_client" in i) this.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
 })
 
 const EmailAddress$1 = /*#__PURE__*/ D.union<Exclude<Models.EmailAddress["verification"], null | undefined>>(() => [VerificationOtp, VerificationAdmin, VerificationFromOauth, VerificationTicket, VerificationSaml, VerificationEmailLink, VerificationScim], () => [VerificationOtp$type, VerificationAdmin$type, VerificationFromOauth$type, VerificationTicket$type, VerificationSaml$type, VerificationEmailLink$type, VerificationScim$type], "object", ["verification_otp", "verification_admin", "verification_from_oauth", "verification_ticket", "verification_saml", "verification_email_link", "verification_scim"])
 
 /** Decodes a `Models.EmailAddress`. */
-export const EmailAddress: D.Decoder<Models.EmailAddress> = /*#__PURE__*/ D.draft<Models.EmailAddress>((i, o) => {
-  if ("id" in i) o.id = D.string(i.id, 1)
-  o.object = D.string(i.object)
-  o.emailAddress = D.string(i.email_address)
-  o.reserved = D.boolean(i.reserved)
-  o.verification = D.nullable(EmailAddress$1, i.verification)
-  o.linkedTo = D.items(IdentificationLink, i.linked_to)
-  if ("matches_sso_connection" in i) o.matchesSsoConnection = D.boolean(i.matches_sso_connection, 1)
-  o.createdAt = D.number(i.created_at)
-  o.updatedAt = D.number(i.updated_at)
+export const EmailAddress: D.Decoder<Models.EmailAddress> = /*#__PURE__*/ D.draft<Models.EmailAddress>(function(i) {
+  if ("id" in i) this.id = D.string(i.id, 1)
+  this.object = D.string(i.object)
+  this.emailAddress = D.string(i.email_address)
+  this.reserved = D.boolean(i.reserved)
+  this.verification = D.nullable(EmailAddress$1, i.verification)
+  this.linkedTo = D.items(IdentificationLink, i.linked_to)
+  if ("matches_sso_connection" in i) this.matchesSsoConnection = D.boolean(i.matches_sso_connection, 1)
+  this.createdAt = D.number(i.created_at)
+  this.updatedAt = D.number(i.updated_at)
 })
 
 /** Decodes a `Models.EnterpriseAccountConnection`. */
-export const EnterpriseAccountConnection: D.Decoder<Models.EnterpriseAccountConnection> = /*#__PURE__*/ D.draft<Models.EnterpriseAccountConnection>((i, o) => {
-  o.id = D.string(i.id)
-  o.protocol = D.string(i.protocol)
-  o.provider = D.string(i.provider)
-  o.name = D.string(i.name)
-  o.logoPublicUrl = D.stringOrNull(i.logo_public_url)
-  if ("domain" in i) o.domain = D.string(i.domain, 1)
-  if ("domains" in i) o.domains = D.items($decoder1, i.domains, 1)
-  o.active = D.boolean(i.active)
-  o.syncUserAttributes = D.boolean(i.sync_user_attributes)
-  o.allowSubdomains = D.boolean(i.allow_subdomains)
-  o.allowIdpInitiated = D.boolean(i.allow_idp_initiated)
-  o.disableAdditionalIdentifications = D.boolean(i.disable_additional_identifications)
-  o.createdAt = D.number(i.created_at)
-  o.updatedAt = D.number(i.updated_at)
+export const EnterpriseAccountConnection: D.Decoder<Models.EnterpriseAccountConnection> = /*#__PURE__*/ D.draft<Models.EnterpriseAccountConnection>(function(i) {
+  this.id = D.string(i.id)
+  this.protocol = D.string(i.protocol)
+  this.provider = D.string(i.provider)
+  this.name = D.string(i.name)
+  this.logoPublicUrl = D.stringOrNull(i.logo_public_url)
+  if ("domain" in i) this.domain = D.string(i.domain, 1)
+  if ("domains" in i) this.domains = D.items($decoder1, i.domains, 1)
+  this.active = D.boolean(i.active)
+  this.syncUserAttributes = D.boolean(i.sync_user_attributes)
+  this.allowSubdomains = D.boolean(i.allow_subdomains)
+  this.allowIdpInitiated = D.boolean(i.allow_idp_initiated)
+  this.disableAdditionalIdentifications = D.boolean(i.disable_additional_identifications)
+  this.createdAt = D.number(i.created_at)
+  this.updatedAt = D.number(i.updated_at)
 })
 
 /** Decodes a `Models.VerificationOauth`. */
-export const VerificationOauth: D.Decoder<Models.VerificationOauth> = /*#__PURE__*/ D.draft<Models.VerificationOauth>((i, o) => {
-  if ("object" in i) o.object = $check9(i.object, 1)
-  o.status = D.string(i.status)
-  o.strategy = D.string(i.strategy)
-  if ("external_verification_redirect_url" in i) o.externalVerificationRedirectUrl = D.string(i.external_verification_redirect_url, 1)
-  if ("error" in i) o.error = D.nullable(ClerkErrorEntry, i.error, 1)
-  o.expireAt = D.number(i.expire_at)
-  o.attempts = D.numberOrNull(i.attempts)
-  if ("verified_at_client" in i) o.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
+export const VerificationOauth: D.Decoder<Models.VerificationOauth> = /*#__PURE__*/ D.draft<Models.VerificationOauth>(function(i) {
+  if ("object" in i) this.object = $check9(i.object, 1)
+  this.status = D.string(i.status)
+  this.strategy = D.string(i.strategy)
+  if ("external_verification_redirect_url" in i) this.externalVerificationRedirectUrl = D.string(i.external_verification_redirect_url, 1)
+  if ("error" in i) this.error = D.nullable(ClerkErrorEntry, i.error, 1)
+  this.expireAt = D.number(i.expire_at)
+  this.attempts = D.numberOrNull(i.attempts)
+  if ("verified_at_client" in i) this.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
 })
 
 const EnterpriseAccount$1 = /*#__PURE__*/ D.union<Exclude<Models.EnterpriseAccount["verification"], null | undefined>>(() => [VerificationTicket, VerificationSaml, VerificationOauth], () => [VerificationTicket$type, VerificationSaml$type, VerificationOauth$type], "object", ["verification_ticket", "verification_saml", "verification_oauth"])
 
 /** Decodes a `Models.EnterpriseAccount`. */
-export const EnterpriseAccount: D.Decoder<Models.EnterpriseAccount> = /*#__PURE__*/ D.draft<Models.EnterpriseAccount>((i, o) => {
-  o.id = D.string(i.id)
-  o.object = D.string(i.object)
-  if ("protocol" in i) o.protocol = D.string(i.protocol, 1)
-  o.provider = D.string(i.provider)
-  o.active = D.boolean(i.active)
-  o.emailAddress = D.string(i.email_address)
-  if ("first_name" in i) o.firstName = D.stringOrNull(i.first_name, 1)
-  if ("last_name" in i) o.lastName = D.stringOrNull(i.last_name, 1)
-  if ("provider_user_id" in i) o.providerUserId = D.stringOrNull(i.provider_user_id, 1)
-  if ("enterprise_connection_id" in i) o.enterpriseConnectionId = D.stringOrNull(i.enterprise_connection_id, 1)
-  if ("public_metadata" in i) o.publicMetadata = D.decode(D.metadata, i.public_metadata, 1)
-  o.verification = D.nullable(EnterpriseAccount$1, i.verification)
-  if ("enterprise_connection" in i) o.enterpriseConnection = D.nullable(EnterpriseAccountConnection, i.enterprise_connection, 1)
-  if ("last_authenticated_at" in i) o.lastAuthenticatedAt = D.numberOrNull(i.last_authenticated_at, 1)
+export const EnterpriseAccount: D.Decoder<Models.EnterpriseAccount> = /*#__PURE__*/ D.draft<Models.EnterpriseAccount>(function(i) {
+  this.id = D.string(i.id)
+  this.object = D.string(i.object)
+  if ("protocol" in i) this.protocol = D.string(i.protocol, 1)
+  this.provider = D.string(i.provider)
+  this.active = D.boolean(i.active)
+  this.emailAddress = D.string(i.email_address)
+  if ("first_name" in i) this.firstName = D.stringOrNull(i.first_name, 1)
+  if ("last_name" in i) this.lastName = D.stringOrNull(i.last_name, 1)
+  if ("provider_user_id" in i) this.providerUserId = D.stringOrNull(i.provider_user_id, 1)
+  if ("enterprise_connection_id" in i) this.enterpriseConnectionId = D.stringOrNull(i.enterprise_connection_id, 1)
+  if ("public_metadata" in i) this.publicMetadata = D.decode(D.metadata, i.public_metadata, 1)
+  this.verification = D.nullable(EnterpriseAccount$1, i.verification)
+  if ("enterprise_connection" in i) this.enterpriseConnection = D.nullable(EnterpriseAccountConnection, i.enterprise_connection, 1)
+  if ("last_authenticated_at" in i) this.lastAuthenticatedAt = D.numberOrNull(i.last_authenticated_at, 1)
 })
 
 const EnterpriseConnection$1 = /*#__PURE__*/ D.table<Exclude<Models.EnterpriseConnection["customAttributes"], undefined>[number]>(() => [
@@ -1245,39 +1245,39 @@ export const ExtendFreeTrialRequest: D.Decoder<Models.ExtendFreeTrialRequest> = 
 ])
 
 /** Decodes a `Models.VerificationGoogleOneTap`. */
-export const VerificationGoogleOneTap: D.Decoder<Models.VerificationGoogleOneTap> = /*#__PURE__*/ D.draft<Models.VerificationGoogleOneTap>((i, o) => {
-  if ("object" in i) o.object = $check10(i.object, 1)
-  o.status = D.string(i.status)
-  o.strategy = D.string(i.strategy)
-  o.expireAt = D.numberOrNull(i.expire_at)
-  o.attempts = D.numberOrNull(i.attempts)
-  if ("verified_at_client" in i) o.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
-  if ("error" in i) o.error = D.nullable(ClerkErrorEntry, i.error, 1)
+export const VerificationGoogleOneTap: D.Decoder<Models.VerificationGoogleOneTap> = /*#__PURE__*/ D.draft<Models.VerificationGoogleOneTap>(function(i) {
+  if ("object" in i) this.object = $check10(i.object, 1)
+  this.status = D.string(i.status)
+  this.strategy = D.string(i.strategy)
+  this.expireAt = D.numberOrNull(i.expire_at)
+  this.attempts = D.numberOrNull(i.attempts)
+  if ("verified_at_client" in i) this.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
+  if ("error" in i) this.error = D.nullable(ClerkErrorEntry, i.error, 1)
 })
 
 const ExternalAccountWithVerification$1 = /*#__PURE__*/ D.union<Exclude<Models.ExternalAccountWithVerification["verification"], null | undefined>>(() => [VerificationOauth, VerificationGoogleOneTap], () => [VerificationOauth$type, VerificationGoogleOneTap$type], "object", ["verification_oauth", "verification_google_one_tap"])
 
 /** Decodes a `Models.ExternalAccountWithVerification`. */
-export const ExternalAccountWithVerification: D.Decoder<Models.ExternalAccountWithVerification> = /*#__PURE__*/ D.draft<Models.ExternalAccountWithVerification>((i, o) => {
-  o.object = D.string(i.object)
-  o.id = D.string(i.id)
-  o.provider = D.string(i.provider)
-  o.identificationId = D.string(i.identification_id)
-  o.providerUserId = D.string(i.provider_user_id)
-  o.approvedScopes = D.string(i.approved_scopes)
-  o.emailAddress = D.string(i.email_address)
-  if ("email_address_verified" in i) o.emailAddressVerified = D.booleanOrNull(i.email_address_verified, 1)
-  o.firstName = D.string(i.first_name)
-  o.lastName = D.string(i.last_name)
-  if ("avatar_url" in i) o.avatarUrl = D.string(i.avatar_url, 1)
-  if ("image_url" in i) o.imageUrl = D.stringOrNull(i.image_url, 1)
-  if ("username" in i) o.username = D.stringOrNull(i.username, 1)
-  if ("phone_number" in i) o.phoneNumber = D.stringOrNull(i.phone_number, 1)
-  o.publicMetadata = D.decode(D.metadata, i.public_metadata)
-  if ("label" in i) o.label = D.stringOrNull(i.label, 1)
-  o.createdAt = D.number(i.created_at)
-  o.updatedAt = D.number(i.updated_at)
-  o.verification = D.nullable(ExternalAccountWithVerification$1, i.verification)
+export const ExternalAccountWithVerification: D.Decoder<Models.ExternalAccountWithVerification> = /*#__PURE__*/ D.draft<Models.ExternalAccountWithVerification>(function(i) {
+  this.object = D.string(i.object)
+  this.id = D.string(i.id)
+  this.provider = D.string(i.provider)
+  this.identificationId = D.string(i.identification_id)
+  this.providerUserId = D.string(i.provider_user_id)
+  this.approvedScopes = D.string(i.approved_scopes)
+  this.emailAddress = D.string(i.email_address)
+  if ("email_address_verified" in i) this.emailAddressVerified = D.booleanOrNull(i.email_address_verified, 1)
+  this.firstName = D.string(i.first_name)
+  this.lastName = D.string(i.last_name)
+  if ("avatar_url" in i) this.avatarUrl = D.string(i.avatar_url, 1)
+  if ("image_url" in i) this.imageUrl = D.stringOrNull(i.image_url, 1)
+  if ("username" in i) this.username = D.stringOrNull(i.username, 1)
+  if ("phone_number" in i) this.phoneNumber = D.stringOrNull(i.phone_number, 1)
+  this.publicMetadata = D.decode(D.metadata, i.public_metadata)
+  if ("label" in i) this.label = D.stringOrNull(i.label, 1)
+  this.createdAt = D.number(i.created_at)
+  this.updatedAt = D.number(i.updated_at)
+  this.verification = D.nullable(ExternalAccountWithVerification$1, i.verification)
 })
 
 const Instance$1 = (v: unknown) => D.array(v, $decoder1)
@@ -1980,24 +1980,24 @@ export const PaginatedCommerceSubscriptionItemResponse: D.Decoder<Models.Paginat
 ])
 
 /** Decodes a `Models.VerificationPasskey`. */
-export const VerificationPasskey: D.Decoder<Models.VerificationPasskey> = /*#__PURE__*/ D.draft<Models.VerificationPasskey>((i, o) => {
-  if ("object" in i) o.object = D.string(i.object, 1)
-  o.status = D.string(i.status)
-  o.strategy = D.string(i.strategy)
-  if ("nonce" in i) o.nonce = D.string(i.nonce, 1)
-  if ("message" in i) o.message = D.stringOrNull(i.message, 1)
-  o.attempts = D.numberOrNull(i.attempts)
-  o.expireAt = D.numberOrNull(i.expire_at)
-  if ("verified_at_client" in i) o.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
+export const VerificationPasskey: D.Decoder<Models.VerificationPasskey> = /*#__PURE__*/ D.draft<Models.VerificationPasskey>(function(i) {
+  if ("object" in i) this.object = D.string(i.object, 1)
+  this.status = D.string(i.status)
+  this.strategy = D.string(i.strategy)
+  if ("nonce" in i) this.nonce = D.string(i.nonce, 1)
+  if ("message" in i) this.message = D.stringOrNull(i.message, 1)
+  this.attempts = D.numberOrNull(i.attempts)
+  this.expireAt = D.numberOrNull(i.expire_at)
+  if ("verified_at_client" in i) this.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
 })
 
 /** Decodes a `Models.Passkey`. */
-export const Passkey: D.Decoder<Models.Passkey> = /*#__PURE__*/ D.draft<Models.Passkey>((i, o) => {
-  if ("id" in i) o.id = D.string(i.id, 1)
-  o.object = D.string(i.object)
-  o.name = D.string(i.name)
-  o.lastUsedAt = D.number(i.last_used_at)
-  o.verification = D.nullable(VerificationPasskey, i.verification)
+export const Passkey: D.Decoder<Models.Passkey> = /*#__PURE__*/ D.draft<Models.Passkey>(function(i) {
+  if ("id" in i) this.id = D.string(i.id, 1)
+  this.object = D.string(i.object)
+  this.name = D.string(i.name)
+  this.lastUsedAt = D.number(i.last_used_at)
+  this.verification = D.nullable(VerificationPasskey, i.verification)
 })
 
 /** Decodes a `Models.PasswordHasher`. */
@@ -2016,18 +2016,18 @@ const PhoneNumber$1 = /*#__PURE__*/ D.union<Exclude<Models.PhoneNumber["verifica
 const PhoneNumber$2 = (v: unknown) => D.array(v, $decoder1)
 
 /** Decodes a `Models.PhoneNumber`. */
-export const PhoneNumber: D.Decoder<Models.PhoneNumber> = /*#__PURE__*/ D.draft<Models.PhoneNumber>((i, o) => {
-  if ("id" in i) o.id = D.string(i.id, 1)
-  o.object = D.string(i.object)
-  o.phoneNumber = D.string(i.phone_number)
-  if ("reserved_for_second_factor" in i) o.reservedForSecondFactor = D.boolean(i.reserved_for_second_factor, 1)
-  if ("default_second_factor" in i) o.defaultSecondFactor = D.boolean(i.default_second_factor, 1)
-  o.reserved = D.boolean(i.reserved)
-  o.verification = D.nullable(PhoneNumber$1, i.verification)
-  o.linkedTo = D.items(IdentificationLink, i.linked_to)
-  if ("backup_codes" in i) o.backupCodes = D.nullable(PhoneNumber$2, i.backup_codes, 1)
-  o.createdAt = D.number(i.created_at)
-  o.updatedAt = D.number(i.updated_at)
+export const PhoneNumber: D.Decoder<Models.PhoneNumber> = /*#__PURE__*/ D.draft<Models.PhoneNumber>(function(i) {
+  if ("id" in i) this.id = D.string(i.id, 1)
+  this.object = D.string(i.object)
+  this.phoneNumber = D.string(i.phone_number)
+  if ("reserved_for_second_factor" in i) this.reservedForSecondFactor = D.boolean(i.reserved_for_second_factor, 1)
+  if ("default_second_factor" in i) this.defaultSecondFactor = D.boolean(i.default_second_factor, 1)
+  this.reserved = D.boolean(i.reserved)
+  this.verification = D.nullable(PhoneNumber$1, i.verification)
+  this.linkedTo = D.items(IdentificationLink, i.linked_to)
+  if ("backup_codes" in i) this.backupCodes = D.nullable(PhoneNumber$2, i.backup_codes, 1)
+  this.createdAt = D.number(i.created_at)
+  this.updatedAt = D.number(i.updated_at)
 })
 
 /** Decodes a `Models.PriceTransitionRequest`. */
@@ -2141,37 +2141,37 @@ export const Roles: D.Decoder<Models.Roles> = /*#__PURE__*/ D.table<Models.Roles
 ])
 
 /** Decodes a `Models.SAMLAccountConnection`. */
-export const SAMLAccountConnection: D.Decoder<Models.SAMLAccountConnection> = /*#__PURE__*/ D.draft<Models.SAMLAccountConnection>((i, o) => {
-  o.id = D.string(i.id)
-  o.name = D.string(i.name)
-  if ("domain" in i) o.domain = D.string(i.domain, 1)
-  if ("domains" in i) o.domains = D.items($decoder1, i.domains, 1)
-  o.active = D.boolean(i.active)
-  o.provider = D.string(i.provider)
-  o.syncUserAttributes = D.boolean(i.sync_user_attributes)
-  if ("allow_subdomains" in i) o.allowSubdomains = D.boolean(i.allow_subdomains, 1)
-  if ("allow_idp_initiated" in i) o.allowIdpInitiated = D.boolean(i.allow_idp_initiated, 1)
-  if ("disable_additional_identifications" in i) o.disableAdditionalIdentifications = D.boolean(i.disable_additional_identifications, 1)
-  o.createdAt = D.number(i.created_at)
-  o.updatedAt = D.number(i.updated_at)
+export const SAMLAccountConnection: D.Decoder<Models.SAMLAccountConnection> = /*#__PURE__*/ D.draft<Models.SAMLAccountConnection>(function(i) {
+  this.id = D.string(i.id)
+  this.name = D.string(i.name)
+  if ("domain" in i) this.domain = D.string(i.domain, 1)
+  if ("domains" in i) this.domains = D.items($decoder1, i.domains, 1)
+  this.active = D.boolean(i.active)
+  this.provider = D.string(i.provider)
+  this.syncUserAttributes = D.boolean(i.sync_user_attributes)
+  if ("allow_subdomains" in i) this.allowSubdomains = D.boolean(i.allow_subdomains, 1)
+  if ("allow_idp_initiated" in i) this.allowIdpInitiated = D.boolean(i.allow_idp_initiated, 1)
+  if ("disable_additional_identifications" in i) this.disableAdditionalIdentifications = D.boolean(i.disable_additional_identifications, 1)
+  this.createdAt = D.number(i.created_at)
+  this.updatedAt = D.number(i.updated_at)
 })
 
 const SAMLAccount$1 = /*#__PURE__*/ D.union<Exclude<Models.SAMLAccount["verification"], null | undefined>>(() => [VerificationSaml, VerificationTicket], () => [VerificationSaml$type, VerificationTicket$type], "object", ["verification_saml", "verification_ticket"])
 
 /** Decodes a `Models.SAMLAccount`. */
-export const SAMLAccount: D.Decoder<Models.SAMLAccount> = /*#__PURE__*/ D.draft<Models.SAMLAccount>((i, o) => {
-  o.id = D.string(i.id)
-  o.object = D.string(i.object)
-  o.provider = D.string(i.provider)
-  o.active = D.boolean(i.active)
-  o.emailAddress = D.string(i.email_address)
-  if ("first_name" in i) o.firstName = D.stringOrNull(i.first_name, 1)
-  if ("last_name" in i) o.lastName = D.stringOrNull(i.last_name, 1)
-  if ("provider_user_id" in i) o.providerUserId = D.stringOrNull(i.provider_user_id, 1)
-  if ("last_authenticated_at" in i) o.lastAuthenticatedAt = D.numberOrNull(i.last_authenticated_at, 1)
-  if ("public_metadata" in i) o.publicMetadata = D.decode(D.metadata, i.public_metadata, 1)
-  o.verification = D.nullable(SAMLAccount$1, i.verification)
-  if ("saml_connection" in i) o.samlConnection = D.nullable(SAMLAccountConnection, i.saml_connection, 1)
+export const SAMLAccount: D.Decoder<Models.SAMLAccount> = /*#__PURE__*/ D.draft<Models.SAMLAccount>(function(i) {
+  this.id = D.string(i.id)
+  this.object = D.string(i.object)
+  this.provider = D.string(i.provider)
+  this.active = D.boolean(i.active)
+  this.emailAddress = D.string(i.email_address)
+  if ("first_name" in i) this.firstName = D.stringOrNull(i.first_name, 1)
+  if ("last_name" in i) this.lastName = D.stringOrNull(i.last_name, 1)
+  if ("provider_user_id" in i) this.providerUserId = D.stringOrNull(i.provider_user_id, 1)
+  if ("last_authenticated_at" in i) this.lastAuthenticatedAt = D.numberOrNull(i.last_authenticated_at, 1)
+  if ("public_metadata" in i) this.publicMetadata = D.decode(D.metadata, i.public_metadata, 1)
+  this.verification = D.nullable(SAMLAccount$1, i.verification)
+  if ("saml_connection" in i) this.samlConnection = D.nullable(SAMLAccountConnection, i.saml_connection, 1)
 })
 
 /** Decodes a `Models.SAMLConnectionAttributeMapping`. */
@@ -2304,10 +2304,10 @@ export const SCIMGroupRoleMappingList: D.Decoder<Models.SCIMGroupRoleMappingList
 ])
 
 /** Decodes a `Models.SCIMUserMetadata`. */
-export const SCIMUserMetadata: D.Decoder<Models.SCIMUserMetadata> = /*#__PURE__*/ D.draft<Models.SCIMUserMetadata>((i, o) => {
-  o.directoryId = D.string(i.directory_id)
-  if ("directory_enabled" in i) o.directoryEnabled = D.boolean(i.directory_enabled, 1)
-  o.externalId = D.stringOrNull(i.external_id)
+export const SCIMUserMetadata: D.Decoder<Models.SCIMUserMetadata> = /*#__PURE__*/ D.draft<Models.SCIMUserMetadata>(function(i) {
+  this.directoryId = D.string(i.directory_id)
+  if ("directory_enabled" in i) this.directoryEnabled = D.boolean(i.directory_enabled, 1)
+  this.externalId = D.stringOrNull(i.external_id)
 })
 
 /** Decodes a `Models.SessionList`. */
@@ -2470,77 +2470,77 @@ export const TrustedDeviceList: D.Decoder<Models.TrustedDeviceList> = /*#__PURE_
 ])
 
 /** Decodes a `Models.VerificationWeb3`. */
-export const VerificationWeb3: D.Decoder<Models.VerificationWeb3> = /*#__PURE__*/ D.draft<Models.VerificationWeb3>((i, o) => {
-  if ("object" in i) o.object = $check12(i.object, 1)
-  o.status = D.string(i.status)
-  o.strategy = D.string(i.strategy)
-  if ("nonce" in i) o.nonce = D.stringOrNull(i.nonce, 1)
-  if ("message" in i) o.message = D.stringOrNull(i.message, 1)
-  o.attempts = D.numberOrNull(i.attempts)
-  o.expireAt = D.numberOrNull(i.expire_at)
-  if ("verified_at_client" in i) o.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
+export const VerificationWeb3: D.Decoder<Models.VerificationWeb3> = /*#__PURE__*/ D.draft<Models.VerificationWeb3>(function(i) {
+  if ("object" in i) this.object = $check12(i.object, 1)
+  this.status = D.string(i.status)
+  this.strategy = D.string(i.strategy)
+  if ("nonce" in i) this.nonce = D.stringOrNull(i.nonce, 1)
+  if ("message" in i) this.message = D.stringOrNull(i.message, 1)
+  this.attempts = D.numberOrNull(i.attempts)
+  this.expireAt = D.numberOrNull(i.expire_at)
+  if ("verified_at_client" in i) this.verifiedAtClient = D.stringOrNull(i.verified_at_client, 1)
 })
 
 const Web3Wallet$1 = /*#__PURE__*/ D.union<Exclude<Models.Web3Wallet["verification"], null | undefined>>(() => [VerificationWeb3, VerificationAdmin], () => [VerificationWeb3$type, VerificationAdmin$type], "object", ["verification_web3", "verification_admin"])
 
 /** Decodes a `Models.Web3Wallet`. */
-export const Web3Wallet: D.Decoder<Models.Web3Wallet> = /*#__PURE__*/ D.draft<Models.Web3Wallet>((i, o) => {
-  if ("id" in i) o.id = D.string(i.id, 1)
-  o.object = D.string(i.object)
-  o.web3Wallet = D.string(i.web3_wallet)
-  o.verification = D.nullable(Web3Wallet$1, i.verification)
-  o.createdAt = D.number(i.created_at)
-  o.updatedAt = D.number(i.updated_at)
+export const Web3Wallet: D.Decoder<Models.Web3Wallet> = /*#__PURE__*/ D.draft<Models.Web3Wallet>(function(i) {
+  if ("id" in i) this.id = D.string(i.id, 1)
+  this.object = D.string(i.object)
+  this.web3Wallet = D.string(i.web3_wallet)
+  this.verification = D.nullable(Web3Wallet$1, i.verification)
+  this.createdAt = D.number(i.created_at)
+  this.updatedAt = D.number(i.updated_at)
 })
 
 /** Decodes a `Models.User`. */
-export const User: D.Decoder<Models.User> = /*#__PURE__*/ D.draft<Models.User>((i, o) => {
-  o.id = D.string(i.id)
-  o.object = D.string(i.object)
-  o.externalId = D.stringOrNull(i.external_id)
-  o.primaryEmailAddressId = D.stringOrNull(i.primary_email_address_id)
-  o.primaryPhoneNumberId = D.stringOrNull(i.primary_phone_number_id)
-  o.primaryWeb3WalletId = D.stringOrNull(i.primary_web3_wallet_id)
-  o.username = D.stringOrNull(i.username)
-  o.firstName = D.stringOrNull(i.first_name)
-  o.lastName = D.stringOrNull(i.last_name)
-  if ("locale" in i) o.locale = D.stringOrNull(i.locale, 1)
-  if ("profile_image_url" in i) o.profileImageUrl = D.string(i.profile_image_url, 1)
-  if ("image_url" in i) o.imageUrl = D.string(i.image_url, 1)
-  o.hasImage = D.boolean(i.has_image)
-  o.publicMetadata = D.decode(D.metadata, i.public_metadata)
-  if ("private_metadata" in i) o.privateMetadata = D.nullable(D.metadata, i.private_metadata, 1)
-  if ("unsafe_metadata" in i) o.unsafeMetadata = D.decode(D.metadata, i.unsafe_metadata, 1)
-  o.emailAddresses = D.items(EmailAddress, i.email_addresses)
-  o.phoneNumbers = D.items(PhoneNumber, i.phone_numbers)
-  o.web3Wallets = D.items(Web3Wallet, i.web3_wallets)
-  o.passkeys = D.items(Passkey, i.passkeys)
-  o.passwordEnabled = D.boolean(i.password_enabled)
-  o.twoFactorEnabled = D.boolean(i.two_factor_enabled)
-  o.totpEnabled = D.boolean(i.totp_enabled)
-  o.backupCodeEnabled = D.boolean(i.backup_code_enabled)
-  o.mfaEnabledAt = D.numberOrNull(i.mfa_enabled_at)
-  o.mfaDisabledAt = D.numberOrNull(i.mfa_disabled_at)
-  if ("password_last_updated_at" in i) o.passwordLastUpdatedAt = D.numberOrNull(i.password_last_updated_at, 1)
-  o.externalAccounts = D.items(ExternalAccountWithVerification, i.external_accounts)
-  o.samlAccounts = D.items(SAMLAccount, i.saml_accounts)
-  o.enterpriseAccounts = D.items(EnterpriseAccount, i.enterprise_accounts)
-  if ("organization_memberships" in i) o.organizationMemberships = D.items(OrganizationMembership, i.organization_memberships, 1)
-  o.lastSignInAt = D.numberOrNull(i.last_sign_in_at)
-  o.banned = D.boolean(i.banned)
-  o.locked = D.boolean(i.locked)
-  if ("deprovisioned" in i) o.deprovisioned = D.boolean(i.deprovisioned, 1)
-  o.lockoutExpiresInSeconds = D.numberOrNull(i.lockout_expires_in_seconds)
-  o.verificationAttemptsRemaining = D.numberOrNull(i.verification_attempts_remaining)
-  o.updatedAt = D.number(i.updated_at)
-  o.createdAt = D.number(i.created_at)
-  o.deleteSelfEnabled = D.boolean(i.delete_self_enabled)
-  o.createOrganizationEnabled = D.boolean(i.create_organization_enabled)
-  if ("create_organizations_limit" in i) o.createOrganizationsLimit = D.numberOrNull(i.create_organizations_limit, 1)
-  o.lastActiveAt = D.numberOrNull(i.last_active_at)
-  o.legalAcceptedAt = D.numberOrNull(i.legal_accepted_at)
-  if ("bypass_client_trust" in i) o.bypassClientTrust = D.boolean(i.bypass_client_trust, 1)
-  if ("scim" in i) o.scim = D.nullable(SCIMUserMetadata, i.scim, 1)
+export const User: D.Decoder<Models.User> = /*#__PURE__*/ D.draft<Models.User>(function(i) {
+  this.id = D.string(i.id)
+  this.object = D.string(i.object)
+  this.externalId = D.stringOrNull(i.external_id)
+  this.primaryEmailAddressId = D.stringOrNull(i.primary_email_address_id)
+  this.primaryPhoneNumberId = D.stringOrNull(i.primary_phone_number_id)
+  this.primaryWeb3WalletId = D.stringOrNull(i.primary_web3_wallet_id)
+  this.username = D.stringOrNull(i.username)
+  this.firstName = D.stringOrNull(i.first_name)
+  this.lastName = D.stringOrNull(i.last_name)
+  if ("locale" in i) this.locale = D.stringOrNull(i.locale, 1)
+  if ("profile_image_url" in i) this.profileImageUrl = D.string(i.profile_image_url, 1)
+  if ("image_url" in i) this.imageUrl = D.string(i.image_url, 1)
+  this.hasImage = D.boolean(i.has_image)
+  this.publicMetadata = D.decode(D.metadata, i.public_metadata)
+  if ("private_metadata" in i) this.privateMetadata = D.nullable(D.metadata, i.private_metadata, 1)
+  if ("unsafe_metadata" in i) this.unsafeMetadata = D.decode(D.metadata, i.unsafe_metadata, 1)
+  this.emailAddresses = D.items(EmailAddress, i.email_addresses)
+  this.phoneNumbers = D.items(PhoneNumber, i.phone_numbers)
+  this.web3Wallets = D.items(Web3Wallet, i.web3_wallets)
+  this.passkeys = D.items(Passkey, i.passkeys)
+  this.passwordEnabled = D.boolean(i.password_enabled)
+  this.twoFactorEnabled = D.boolean(i.two_factor_enabled)
+  this.totpEnabled = D.boolean(i.totp_enabled)
+  this.backupCodeEnabled = D.boolean(i.backup_code_enabled)
+  this.mfaEnabledAt = D.numberOrNull(i.mfa_enabled_at)
+  this.mfaDisabledAt = D.numberOrNull(i.mfa_disabled_at)
+  if ("password_last_updated_at" in i) this.passwordLastUpdatedAt = D.numberOrNull(i.password_last_updated_at, 1)
+  this.externalAccounts = D.items(ExternalAccountWithVerification, i.external_accounts)
+  this.samlAccounts = D.items(SAMLAccount, i.saml_accounts)
+  this.enterpriseAccounts = D.items(EnterpriseAccount, i.enterprise_accounts)
+  if ("organization_memberships" in i) this.organizationMemberships = D.items(OrganizationMembership, i.organization_memberships, 1)
+  this.lastSignInAt = D.numberOrNull(i.last_sign_in_at)
+  this.banned = D.boolean(i.banned)
+  this.locked = D.boolean(i.locked)
+  if ("deprovisioned" in i) this.deprovisioned = D.boolean(i.deprovisioned, 1)
+  this.lockoutExpiresInSeconds = D.numberOrNull(i.lockout_expires_in_seconds)
+  this.verificationAttemptsRemaining = D.numberOrNull(i.verification_attempts_remaining)
+  this.updatedAt = D.number(i.updated_at)
+  this.createdAt = D.number(i.created_at)
+  this.deleteSelfEnabled = D.boolean(i.delete_self_enabled)
+  this.createOrganizationEnabled = D.boolean(i.create_organization_enabled)
+  if ("create_organizations_limit" in i) this.createOrganizationsLimit = D.numberOrNull(i.create_organizations_limit, 1)
+  this.lastActiveAt = D.numberOrNull(i.last_active_at)
+  this.legalAcceptedAt = D.numberOrNull(i.legal_accepted_at)
+  if ("bypass_client_trust" in i) this.bypassClientTrust = D.boolean(i.bypass_client_trust, 1)
+  if ("scim" in i) this.scim = D.nullable(SCIMUserMetadata, i.scim, 1)
 })
 
 /** Decodes a `Models.UserList`. */
@@ -2595,117 +2595,117 @@ const OrganizationInvitationPublicUserData$type$1 = /*#__PURE__*/ D.table<Exclud
 export const OrganizationInvitationPublicUserData$type: D.Decoder<Models.OrganizationInvitationPublicUserData> = (v) => v === null ? v : OrganizationInvitationPublicUserData$type$1(v)
 
 /** Decodes a `Models.VerificationAdmin` value of the Type side (camelCase keys), as a renaming struct's Schema decode does in its second pass. */
-export const VerificationAdmin$type: D.Decoder<Models.VerificationAdmin> = /*#__PURE__*/ D.draft<Models.VerificationAdmin>((i, o) => {
-  if ("object" in i) o.object = $check2(i.object, 1)
-  o.status = D.string(i.status)
-  o.strategy = D.string(i.strategy)
-  o.attempts = D.numberOrNull(i.attempts)
-  o.expireAt = D.numberOrNull(i.expireAt)
-  if ("verifiedAtClient" in i) o.verifiedAtClient = D.stringOrNull(i.verifiedAtClient, 1)
+export const VerificationAdmin$type: D.Decoder<Models.VerificationAdmin> = /*#__PURE__*/ D.draft<Models.VerificationAdmin>(function(i) {
+  if ("object" in i) this.object = $check2(i.object, 1)
+  this.status = D.string(i.status)
+  this.strategy = D.string(i.strategy)
+  this.attempts = D.numberOrNull(i.attempts)
+  this.expireAt = D.numberOrNull(i.expireAt)
+  if ("verifiedAtClient" in i) this.verifiedAtClient = D.stringOrNull(i.verifiedAtClient, 1)
 })
 
 /** Decodes a `Models.VerificationEmailLink` value of the Type side (camelCase keys), as a renaming struct's Schema decode does in its second pass. */
-export const VerificationEmailLink$type: D.Decoder<Models.VerificationEmailLink> = /*#__PURE__*/ D.draft<Models.VerificationEmailLink>((i, o) => {
-  if ("object" in i) o.object = $check3(i.object, 1)
-  o.status = D.string(i.status)
-  o.strategy = D.string(i.strategy)
-  o.attempts = D.numberOrNull(i.attempts)
-  o.expireAt = D.numberOrNull(i.expireAt)
-  if ("verifiedAtClient" in i) o.verifiedAtClient = D.stringOrNull(i.verifiedAtClient, 1)
+export const VerificationEmailLink$type: D.Decoder<Models.VerificationEmailLink> = /*#__PURE__*/ D.draft<Models.VerificationEmailLink>(function(i) {
+  if ("object" in i) this.object = $check3(i.object, 1)
+  this.status = D.string(i.status)
+  this.strategy = D.string(i.strategy)
+  this.attempts = D.numberOrNull(i.attempts)
+  this.expireAt = D.numberOrNull(i.expireAt)
+  if ("verifiedAtClient" in i) this.verifiedAtClient = D.stringOrNull(i.verifiedAtClient, 1)
 })
 
 /** Decodes a `Models.VerificationFromOauth` value of the Type side (camelCase keys), as a renaming struct's Schema decode does in its second pass. */
-export const VerificationFromOauth$type: D.Decoder<Models.VerificationFromOauth> = /*#__PURE__*/ D.draft<Models.VerificationFromOauth>((i, o) => {
-  if ("object" in i) o.object = $check4(i.object, 1)
-  o.status = D.string(i.status)
-  o.strategy = D.string(i.strategy)
-  if ("error" in i) o.error = D.nullable(ClerkErrorEntry$type, i.error, 1)
-  o.expireAt = D.numberOrNull(i.expireAt)
-  o.attempts = D.numberOrNull(i.attempts)
-  if ("verifiedAtClient" in i) o.verifiedAtClient = D.stringOrNull(i.verifiedAtClient, 1)
+export const VerificationFromOauth$type: D.Decoder<Models.VerificationFromOauth> = /*#__PURE__*/ D.draft<Models.VerificationFromOauth>(function(i) {
+  if ("object" in i) this.object = $check4(i.object, 1)
+  this.status = D.string(i.status)
+  this.strategy = D.string(i.strategy)
+  if ("error" in i) this.error = D.nullable(ClerkErrorEntry$type, i.error, 1)
+  this.expireAt = D.numberOrNull(i.expireAt)
+  this.attempts = D.numberOrNull(i.attempts)
+  if ("verifiedAtClient" in i) this.verifiedAtClient = D.stringOrNull(i.verifiedAtClient, 1)
 })
 
 /** Decodes a `Models.VerificationGoogleOneTap` value of the Type side (camelCase keys), as a renaming struct's Schema decode does in its second pass. */
-export const VerificationGoogleOneTap$type: D.Decoder<Models.VerificationGoogleOneTap> = /*#__PURE__*/ D.draft<Models.VerificationGoogleOneTap>((i, o) => {
-  if ("object" in i) o.object = $check10(i.object, 1)
-  o.status = D.string(i.status)
-  o.strategy = D.string(i.strategy)
-  o.expireAt = D.numberOrNull(i.expireAt)
-  o.attempts = D.numberOrNull(i.attempts)
-  if ("verifiedAtClient" in i) o.verifiedAtClient = D.stringOrNull(i.verifiedAtClient, 1)
-  if ("error" in i) o.error = D.nullable(ClerkErrorEntry$type, i.error, 1)
+export const VerificationGoogleOneTap$type: D.Decoder<Models.VerificationGoogleOneTap> = /*#__PURE__*/ D.draft<Models.VerificationGoogleOneTap>(function(i) {
+  if ("object" in i) this.object = $check10(i.object, 1)
+  this.status = D.string(i.status)
+  this.strategy = D.string(i.strategy)
+  this.expireAt = D.numberOrNull(i.expireAt)
+  this.attempts = D.numberOrNull(i.attempts)
+  if ("verifiedAtClient" in i) this.verifiedAtClient = D.stringOrNull(i.verifiedAtClient, 1)
+  if ("error" in i) this.error = D.nullable(ClerkErrorEntry$type, i.error, 1)
 })
 
 /** Decodes a `Models.VerificationOauth` value of the Type side (camelCase keys), as a renaming struct's Schema decode does in its second pass. */
-export const VerificationOauth$type: D.Decoder<Models.VerificationOauth> = /*#__PURE__*/ D.draft<Models.VerificationOauth>((i, o) => {
-  if ("object" in i) o.object = $check9(i.object, 1)
-  o.status = D.string(i.status)
-  o.strategy = D.string(i.strategy)
-  if ("externalVerificationRedirectUrl" in i) o.externalVerificationRedirectUrl = D.string(i.externalVerificationRedirectUrl, 1)
-  if ("error" in i) o.error = D.nullable(ClerkErrorEntry$type, i.error, 1)
-  o.expireAt = D.number(i.expireAt)
-  o.attempts = D.numberOrNull(i.attempts)
-  if ("verifiedAtClient" in i) o.verifiedAtClient = D.stringOrNull(i.verifiedAtClient, 1)
+export const VerificationOauth$type: D.Decoder<Models.VerificationOauth> = /*#__PURE__*/ D.draft<Models.VerificationOauth>(function(i) {
+  if ("object" in i) this.object = $check9(i.object, 1)
+  this.status = D.string(i.status)
+  this.strategy = D.string(i.strategy)
+  if ("externalVerificationRedirectUrl" in i) this.externalVerificationRedirectUrl = D.string(i.externalVerificationRedirectUrl, 1)
+  if ("error" in i) this.error = D.nullable(ClerkErrorEntry$type, i.error, 1)
+  this.expireAt = D.number(i.expireAt)
+  this.attempts = D.numberOrNull(i.attempts)
+  if ("verifiedAtClient" in i) this.verifiedAtClient = D.stringOrNull(i.verifiedAtClient, 1)
 })
 
 /** Decodes a `Models.VerificationOtp` value of the Type side (camelCase keys), as a renaming struct's Schema decode does in its second pass. */
-export const VerificationOtp$type: D.Decoder<Models.VerificationOtp> = /*#__PURE__*/ D.draft<Models.VerificationOtp>((i, o) => {
-  if ("object" in i) o.object = $check5(i.object, 1)
-  o.status = D.string(i.status)
-  o.strategy = D.string(i.strategy)
-  o.attempts = D.numberOrNull(i.attempts)
-  o.expireAt = D.numberOrNull(i.expireAt)
-  if ("channel" in i) o.channel = D.stringOrNull(i.channel, 1)
-  if ("verifiedAtClient" in i) o.verifiedAtClient = D.stringOrNull(i.verifiedAtClient, 1)
+export const VerificationOtp$type: D.Decoder<Models.VerificationOtp> = /*#__PURE__*/ D.draft<Models.VerificationOtp>(function(i) {
+  if ("object" in i) this.object = $check5(i.object, 1)
+  this.status = D.string(i.status)
+  this.strategy = D.string(i.strategy)
+  this.attempts = D.numberOrNull(i.attempts)
+  this.expireAt = D.numberOrNull(i.expireAt)
+  if ("channel" in i) this.channel = D.stringOrNull(i.channel, 1)
+  if ("verifiedAtClient" in i) this.verifiedAtClient = D.stringOrNull(i.verifiedAtClient, 1)
 })
 
 /** Decodes a `Models.VerificationSaml` value of the Type side (camelCase keys), as a renaming struct's Schema decode does in its second pass. */
-export const VerificationSaml$type: D.Decoder<Models.VerificationSaml> = /*#__PURE__*/ D.draft<Models.VerificationSaml>((i, o) => {
-  if ("object" in i) o.object = $check6(i.object, 1)
-  o.status = D.string(i.status)
-  o.strategy = D.string(i.strategy)
-  if ("externalVerificationRedirectUrl" in i) o.externalVerificationRedirectUrl = D.stringOrNull(i.externalVerificationRedirectUrl, 1)
-  if ("error" in i) o.error = D.nullable(ClerkErrorEntry$type, i.error, 1)
-  if ("expireAt" in i) o.expireAt = D.numberOrNull(i.expireAt, 1)
-  o.attempts = D.numberOrNull(i.attempts)
-  if ("verifiedAtClient" in i) o.verifiedAtClient = D.stringOrNull(i.verifiedAtClient, 1)
+export const VerificationSaml$type: D.Decoder<Models.VerificationSaml> = /*#__PURE__*/ D.draft<Models.VerificationSaml>(function(i) {
+  if ("object" in i) this.object = $check6(i.object, 1)
+  this.status = D.string(i.status)
+  this.strategy = D.string(i.strategy)
+  if ("externalVerificationRedirectUrl" in i) this.externalVerificationRedirectUrl = D.stringOrNull(i.externalVerificationRedirectUrl, 1)
+  if ("error" in i) this.error = D.nullable(ClerkErrorEntry$type, i.error, 1)
+  if ("expireAt" in i) this.expireAt = D.numberOrNull(i.expireAt, 1)
+  this.attempts = D.numberOrNull(i.attempts)
+  if ("verifiedAtClient" in i) this.verifiedAtClient = D.stringOrNull(i.verifiedAtClient, 1)
 })
 
 /** Decodes a `Models.VerificationScim` value of the Type side (camelCase keys), as a renaming struct's Schema decode does in its second pass. */
-export const VerificationScim$type: D.Decoder<Models.VerificationScim> = /*#__PURE__*/ D.draft<Models.VerificationScim>((i, o) => {
-  if ("object" in i) o.object = $check7(i.object, 1)
-  o.status = D.string(i.status)
-  o.strategy = D.string(i.strategy)
-  o.attempts = D.numberOrNull(i.attempts)
-  o.expireAt = D.numberOrNull(i.expireAt)
+export const VerificationScim$type: D.Decoder<Models.VerificationScim> = /*#__PURE__*/ D.draft<Models.VerificationScim>(function(i) {
+  if ("object" in i) this.object = $check7(i.object, 1)
+  this.status = D.string(i.status)
+  this.strategy = D.string(i.strategy)
+  this.attempts = D.numberOrNull(i.attempts)
+  this.expireAt = D.numberOrNull(i.expireAt)
 })
 
 /** Decodes a `Models.VerificationTicket` value of the Type side (camelCase keys), as a renaming struct's Schema decode does in its second pass. */
-export const VerificationTicket$type: D.Decoder<Models.VerificationTicket> = /*#__PURE__*/ D.draft<Models.VerificationTicket>((i, o) => {
-  if ("object" in i) o.object = $check8(i.object, 1)
-  o.status = D.string(i.status)
-  o.strategy = D.string(i.strategy)
-  o.attempts = D.numberOrNull(i.attempts)
-  o.expireAt = D.numberOrNull(i.expireAt)
-  if ("verifiedAtClient" in i) o.verifiedAtClient = D.stringOrNull(i.verifiedAtClient, 1)
+export const VerificationTicket$type: D.Decoder<Models.VerificationTicket> = /*#__PURE__*/ D.draft<Models.VerificationTicket>(function(i) {
+  if ("object" in i) this.object = $check8(i.object, 1)
+  this.status = D.string(i.status)
+  this.strategy = D.string(i.strategy)
+  this.attempts = D.numberOrNull(i.attempts)
+  this.expireAt = D.numberOrNull(i.expireAt)
+  if ("verifiedAtClient" in i) this.verifiedAtClient = D.stringOrNull(i.verifiedAtClient, 1)
 })
 
 /** Decodes a `Models.VerificationWeb3` value of the Type side (camelCase keys), as a renaming struct's Schema decode does in its second pass. */
-export const VerificationWeb3$type: D.Decoder<Models.VerificationWeb3> = /*#__PURE__*/ D.draft<Models.VerificationWeb3>((i, o) => {
-  if ("object" in i) o.object = $check12(i.object, 1)
-  o.status = D.string(i.status)
-  o.strategy = D.string(i.strategy)
-  if ("nonce" in i) o.nonce = D.stringOrNull(i.nonce, 1)
-  if ("message" in i) o.message = D.stringOrNull(i.message, 1)
-  o.attempts = D.numberOrNull(i.attempts)
-  o.expireAt = D.numberOrNull(i.expireAt)
-  if ("verifiedAtClient" in i) o.verifiedAtClient = D.stringOrNull(i.verifiedAtClient, 1)
+export const VerificationWeb3$type: D.Decoder<Models.VerificationWeb3> = /*#__PURE__*/ D.draft<Models.VerificationWeb3>(function(i) {
+  if ("object" in i) this.object = $check12(i.object, 1)
+  this.status = D.string(i.status)
+  this.strategy = D.string(i.strategy)
+  if ("nonce" in i) this.nonce = D.stringOrNull(i.nonce, 1)
+  if ("message" in i) this.message = D.stringOrNull(i.message, 1)
+  this.attempts = D.numberOrNull(i.attempts)
+  this.expireAt = D.numberOrNull(i.expireAt)
+  if ("verifiedAtClient" in i) this.verifiedAtClient = D.stringOrNull(i.verifiedAtClient, 1)
 })
 
 /** Decodes a `Models.ClerkErrorEntry` value of the Type side (camelCase keys), as a renaming struct's Schema decode does in its second pass. */
-export const ClerkErrorEntry$type: D.Decoder<Models.ClerkErrorEntry> = /*#__PURE__*/ D.draft<Models.ClerkErrorEntry>((i, o) => {
-  o.message = D.string(i.message)
-  o.longMessage = D.string(i.longMessage)
-  o.code = D.string(i.code)
-  if ("meta" in i) o.meta = D.decode(D.metadata, i.meta, 1)
+export const ClerkErrorEntry$type: D.Decoder<Models.ClerkErrorEntry> = /*#__PURE__*/ D.draft<Models.ClerkErrorEntry>(function(i) {
+  this.message = D.string(i.message)
+  this.longMessage = D.string(i.longMessage)
+  this.code = D.string(i.code)
+  if ("meta" in i) this.meta = D.decode(D.metadata, i.meta, 1)
 })

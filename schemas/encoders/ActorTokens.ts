@@ -9,11 +9,12 @@ import type * as S from "../ActorTokens.js"
 
 /** Encodes the input of `actorTokens.create` as `S.CreateActorTokenParams` does. */
 export const CreateActorTokenParams: E.Encoder<S.CreateActorTokenParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("userId", E.string),
-    /*#__PURE__*/ E.required("actor", /*#__PURE__*/ E.struct("{ readonly sub: string }", [
-      /*#__PURE__*/ E.required("sub", E.string)
-    ])),
+    /*#__PURE__*/ E.required("actor", /*#__PURE__*/ E.struct(
+      [/*#__PURE__*/ E.required("sub", E.string)],
+      "{ readonly sub: string }"
+    )),
     /*#__PURE__*/ E.optional("expiresInSeconds", E.int),
     /*#__PURE__*/ E.optional("sessionMaxDurationInSeconds", E.int)
   ])
@@ -21,5 +22,5 @@ export const CreateActorTokenParams: E.Encoder<S.CreateActorTokenParams> = /*#__
 
 /** Encodes the input of `actorTokens.revoke` as `S.RevokeActorTokenParams` does. */
 export const RevokeActorTokenParams: E.Encoder<S.RevokeActorTokenParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("actorTokenId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("actorTokenId", E.string)])
 )

@@ -9,7 +9,7 @@ import type * as S from "../AdminPortalLinkTokens.js"
 
 /** Encodes the input of `adminPortalLinkTokens.create` as `S.CreateAdminPortalLinkTokenParams` does. */
 export const CreateAdminPortalLinkTokenParams: E.Encoder<S.CreateAdminPortalLinkTokenParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.optional("organizationId", /*#__PURE__*/ E.refine(E.string, /*#__PURE__*/ E.pattern(
       /*#__PURE__*/ new RegExp("^org_\\w{27}$")
     ))),
@@ -28,7 +28,7 @@ export const CreateAdminPortalLinkTokenParams: E.Encoder<S.CreateAdminPortalLink
 
 /** Encodes the input of `adminPortalLinkTokens.revoke` as `S.RevokeAdminPortalLinkTokenParams` does. */
 export const RevokeAdminPortalLinkTokenParams: E.Encoder<S.RevokeAdminPortalLinkTokenParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required(
       "adminPortalLinkTokenID",
       /*#__PURE__*/ E.refine(E.string, /*#__PURE__*/ E.pattern(/*#__PURE__*/ new RegExp("^aplt_[0-9A-Fa-f]{32}$"))),

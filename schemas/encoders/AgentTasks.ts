@@ -9,9 +9,8 @@ import type * as S from "../AgentTasks.js"
 
 /** Encodes the input of `agentTasks.create` as `S.CreateAgentTaskParams` does. */
 export const CreateAgentTaskParams: E.Encoder<S.CreateAgentTaskParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
   [
-    /*#__PURE__*/ E.required("onBehalfOf", /*#__PURE__*/ E.struct("Struct (Type side)", [
+    /*#__PURE__*/ E.required("onBehalfOf", /*#__PURE__*/ E.struct([
       /*#__PURE__*/ E.optional("userId", E.string),
       /*#__PURE__*/ E.optional("identifier", E.string)
     ])),
@@ -25,6 +24,5 @@ export const CreateAgentTaskParams: E.Encoder<S.CreateAgentTaskParams> = /*#__PU
 
 /** Encodes the input of `agentTasks.revoke` as `S.RevokeAgentTaskParams` does. */
 export const RevokeAgentTaskParams: E.Encoder<S.RevokeAgentTaskParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
   [/*#__PURE__*/ E.required("agentTaskId", E.string)]
 ))

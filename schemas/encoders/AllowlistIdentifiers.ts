@@ -9,25 +9,28 @@ import type * as S from "../AllowlistIdentifiers.js"
 
 /** Encodes the input of `allowlistIdentifiers.create` as `S.CreateAllowlistIdentifierParams` does. */
 export const CreateAllowlistIdentifierParams: E.Encoder<S.CreateAllowlistIdentifierParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("CreateAllowlistIdentifierParams", [
-    /*#__PURE__*/ E.required("identifier", E.string),
-    /*#__PURE__*/ E.optional("notify", E.boolean)
-  ])
+  /*#__PURE__*/ E.struct(
+    [/*#__PURE__*/ E.required("identifier", E.string), /*#__PURE__*/ E.optional("notify", E.boolean)],
+    "CreateAllowlistIdentifierParams"
+  )
 )
 
 /** Encodes the input of `allowlistIdentifiers.delete` as `S.DeleteAllowlistIdentifierParams` does. */
 export const DeleteAllowlistIdentifierParams: E.Encoder<S.DeleteAllowlistIdentifierParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("identifierId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("identifierId", E.string)])
 )
 
 /** Encodes the input of `allowlistIdentifiers.list` as `S.ListAllowlistIdentifiersParams` does. */
 export const ListAllowlistIdentifiersParams: E.Encoder<S.ListAllowlistIdentifiersParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("ListAllowlistIdentifiersParams", [
-    /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
-      E.int,
-      /*#__PURE__*/ E.greaterThanOrEqualTo(1),
-      /*#__PURE__*/ E.lessThanOrEqualTo(500)
-    )),
-    /*#__PURE__*/ E.optional("offset", /*#__PURE__*/ E.refine(E.int, /*#__PURE__*/ E.greaterThanOrEqualTo(0)))
-  ])
+  /*#__PURE__*/ E.struct(
+    [
+      /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
+        E.int,
+        /*#__PURE__*/ E.greaterThanOrEqualTo(1),
+        /*#__PURE__*/ E.lessThanOrEqualTo(500)
+      )),
+      /*#__PURE__*/ E.optional("offset", /*#__PURE__*/ E.refine(E.int, /*#__PURE__*/ E.greaterThanOrEqualTo(0)))
+    ],
+    "ListAllowlistIdentifiersParams"
+  )
 )

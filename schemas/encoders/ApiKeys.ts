@@ -8,42 +8,38 @@ import * as E from "../../src/internal/encode.js"
 import type * as S from "../ApiKeys.js"
 
 /** Encodes the input of `apiKeys.create` as `S.CreateApiKeyParams` does. */
-export const CreateApiKeyParams: E.Encoder<S.CreateApiKeyParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [
-    /*#__PURE__*/ E.optional("type", /*#__PURE__*/ E.refine(
-      E.string,
-      /*#__PURE__*/ E.minLength(3),
-      /*#__PURE__*/ E.maxLength(25)
-    )),
-    /*#__PURE__*/ E.required("name", /*#__PURE__*/ E.refine(
-      E.string,
-      /*#__PURE__*/ E.minLength(3),
-      /*#__PURE__*/ E.pattern(/*#__PURE__*/ new RegExp("^(\\S(.*\\S)?)?$"))
-    )),
-    /*#__PURE__*/ E.optional("description", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.refine(
-      E.string,
-      /*#__PURE__*/ E.maxLength(255)
-    ))),
-    /*#__PURE__*/ E.required("subject", /*#__PURE__*/ E.refine(E.string, /*#__PURE__*/ E.pattern(
-      /*#__PURE__*/ new RegExp("^(user|org|mch|scim)_\\w{27}$")
-    ))),
-    /*#__PURE__*/ E.optional("claims", E.unknown),
-    /*#__PURE__*/ E.optional("scopes", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
-    /*#__PURE__*/ E.optional("createdBy", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.refine(
-      E.string,
-      /*#__PURE__*/ E.pattern(/*#__PURE__*/ new RegExp("^user_\\w{27}$"))
-    ))),
-    /*#__PURE__*/ E.optional("secondsUntilExpiration", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.refine(
-      E.number,
-      /*#__PURE__*/ E.greaterThan(0)
-    )))
-  ]
-))
+export const CreateApiKeyParams: E.Encoder<S.CreateApiKeyParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.optional("type", /*#__PURE__*/ E.refine(
+    E.string,
+    /*#__PURE__*/ E.minLength(3),
+    /*#__PURE__*/ E.maxLength(25)
+  )),
+  /*#__PURE__*/ E.required("name", /*#__PURE__*/ E.refine(
+    E.string,
+    /*#__PURE__*/ E.minLength(3),
+    /*#__PURE__*/ E.pattern(/*#__PURE__*/ new RegExp("^(\\S(.*\\S)?)?$"))
+  )),
+  /*#__PURE__*/ E.optional("description", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.refine(
+    E.string,
+    /*#__PURE__*/ E.maxLength(255)
+  ))),
+  /*#__PURE__*/ E.required("subject", /*#__PURE__*/ E.refine(E.string, /*#__PURE__*/ E.pattern(/*#__PURE__*/ new RegExp(
+    "^(user|org|mch|scim)_\\w{27}$"
+  )))),
+  /*#__PURE__*/ E.optional("claims", E.unknown),
+  /*#__PURE__*/ E.optional("scopes", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
+  /*#__PURE__*/ E.optional("createdBy", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.refine(
+    E.string,
+    /*#__PURE__*/ E.pattern(/*#__PURE__*/ new RegExp("^user_\\w{27}$"))
+  ))),
+  /*#__PURE__*/ E.optional("secondsUntilExpiration", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.refine(
+    E.number,
+    /*#__PURE__*/ E.greaterThan(0)
+  )))
+]))
 
 /** Encodes the input of `apiKeys.delete` as `S.DeleteApiKeyParams` does. */
 export const DeleteApiKeyParams: E.Encoder<S.DeleteApiKeyParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "DeleteApiKeyParams",
   [
     /*#__PURE__*/ E.required(
       "apiKeyID",
@@ -52,12 +48,12 @@ export const DeleteApiKeyParams: E.Encoder<S.DeleteApiKeyParams> = /*#__PURE__*/
       ))),
       "apiKeyID"
     )
-  ]
+  ],
+  "DeleteApiKeyParams"
 ))
 
 /** Encodes the input of `apiKeys.get` as `S.GetApiKeyParams` does. */
 export const GetApiKeyParams: E.Encoder<S.GetApiKeyParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "GetApiKeyParams",
   [
     /*#__PURE__*/ E.required(
       "apiKeyID",
@@ -66,12 +62,12 @@ export const GetApiKeyParams: E.Encoder<S.GetApiKeyParams> = /*#__PURE__*/ E.enc
       ))),
       "apiKeyID"
     )
-  ]
+  ],
+  "GetApiKeyParams"
 ))
 
 /** Encodes the input of `apiKeys.getSecret` as `S.GetApiKeySecretParams` does. */
 export const GetApiKeySecretParams: E.Encoder<S.GetApiKeySecretParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "GetApiKeySecretParams",
   [
     /*#__PURE__*/ E.required(
       "apiKeyID",
@@ -80,75 +76,67 @@ export const GetApiKeySecretParams: E.Encoder<S.GetApiKeySecretParams> = /*#__PU
       ))),
       "apiKeyID"
     )
-  ]
+  ],
+  "GetApiKeySecretParams"
 ))
 
 /** Encodes the input of `apiKeys.list` as `S.GetApiKeysParams` does. */
-export const GetApiKeysParams: E.Encoder<S.GetApiKeysParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [
-    /*#__PURE__*/ E.optional("type", /*#__PURE__*/ E.refine(E.string, /*#__PURE__*/ E.minLength(3))),
-    /*#__PURE__*/ E.required("subject", /*#__PURE__*/ E.refine(E.string, /*#__PURE__*/ E.pattern(
-      /*#__PURE__*/ new RegExp("^(user|org|mch|scim)_\\w{27}$")
-    ))),
-    /*#__PURE__*/ E.optional("includeInvalid", /*#__PURE__*/ E.literal("true", "false")),
-    /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
-      E.number,
-      /*#__PURE__*/ E.greaterThanOrEqualTo(1),
-      /*#__PURE__*/ E.lessThanOrEqualTo(100)
-    )),
-    /*#__PURE__*/ E.optional("offset", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.refine(
-      E.number,
-      /*#__PURE__*/ E.greaterThanOrEqualTo(0)
-    ))),
-    /*#__PURE__*/ E.optional("query", E.string)
-  ]
-))
+export const GetApiKeysParams: E.Encoder<S.GetApiKeysParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.optional("type", /*#__PURE__*/ E.refine(E.string, /*#__PURE__*/ E.minLength(3))),
+  /*#__PURE__*/ E.required("subject", /*#__PURE__*/ E.refine(E.string, /*#__PURE__*/ E.pattern(/*#__PURE__*/ new RegExp(
+    "^(user|org|mch|scim)_\\w{27}$"
+  )))),
+  /*#__PURE__*/ E.optional("includeInvalid", /*#__PURE__*/ E.literal("true", "false")),
+  /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
+    E.number,
+    /*#__PURE__*/ E.greaterThanOrEqualTo(1),
+    /*#__PURE__*/ E.lessThanOrEqualTo(100)
+  )),
+  /*#__PURE__*/ E.optional("offset", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.refine(
+    E.number,
+    /*#__PURE__*/ E.greaterThanOrEqualTo(0)
+  ))),
+  /*#__PURE__*/ E.optional("query", E.string)
+]))
 
 /** Encodes the input of `apiKeys.revoke` as `S.RevokeApiKeyParams` does. */
-export const RevokeApiKeyParams: E.Encoder<S.RevokeApiKeyParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [
-    /*#__PURE__*/ E.required(
-      "apiKeyID",
-      /*#__PURE__*/ E.refine(E.string, /*#__PURE__*/ E.pattern(/*#__PURE__*/ new RegExp(
-        "^(ak|api_key)_[0-9A-Fa-f]{32}$"
-      ))),
-      "apiKeyID"
-    ),
-    /*#__PURE__*/ E.optional("revocationReason", /*#__PURE__*/ E.nullable(E.string))
-  ]
-))
+export const RevokeApiKeyParams: E.Encoder<S.RevokeApiKeyParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required(
+    "apiKeyID",
+    /*#__PURE__*/ E.refine(E.string, /*#__PURE__*/ E.pattern(/*#__PURE__*/ new RegExp(
+      "^(ak|api_key)_[0-9A-Fa-f]{32}$"
+    ))),
+    "apiKeyID"
+  ),
+  /*#__PURE__*/ E.optional("revocationReason", /*#__PURE__*/ E.nullable(E.string))
+]))
 
 /** Encodes the input of `apiKeys.update` as `S.UpdateApiKeyParams` does. */
-export const UpdateApiKeyParams: E.Encoder<S.UpdateApiKeyParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [
-    /*#__PURE__*/ E.required(
-      "apiKeyID",
-      /*#__PURE__*/ E.refine(E.string, /*#__PURE__*/ E.pattern(/*#__PURE__*/ new RegExp(
-        "^(ak|api_key)_[0-9A-Fa-f]{32}$"
-      ))),
-      "apiKeyID"
-    ),
-    /*#__PURE__*/ E.optional("claims", E.unknown),
-    /*#__PURE__*/ E.optional("scopes", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
-    /*#__PURE__*/ E.optional("description", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.refine(
-      E.string,
-      /*#__PURE__*/ E.maxLength(255)
+export const UpdateApiKeyParams: E.Encoder<S.UpdateApiKeyParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required(
+    "apiKeyID",
+    /*#__PURE__*/ E.refine(E.string, /*#__PURE__*/ E.pattern(/*#__PURE__*/ new RegExp(
+      "^(ak|api_key)_[0-9A-Fa-f]{32}$"
     ))),
-    /*#__PURE__*/ E.optional("subject", /*#__PURE__*/ E.refine(E.string, /*#__PURE__*/ E.pattern(
-      /*#__PURE__*/ new RegExp("^(user|org|mch|scim)_\\w{27}$")
-    ))),
-    /*#__PURE__*/ E.optional("secondsUntilExpiration", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.refine(
-      E.number,
-      /*#__PURE__*/ E.greaterThan(0)
-    )))
-  ]
-))
+    "apiKeyID"
+  ),
+  /*#__PURE__*/ E.optional("claims", E.unknown),
+  /*#__PURE__*/ E.optional("scopes", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
+  /*#__PURE__*/ E.optional("description", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.refine(
+    E.string,
+    /*#__PURE__*/ E.maxLength(255)
+  ))),
+  /*#__PURE__*/ E.optional("subject", /*#__PURE__*/ E.refine(E.string, /*#__PURE__*/ E.pattern(/*#__PURE__*/ new RegExp(
+    "^(user|org|mch|scim)_\\w{27}$"
+  )))),
+  /*#__PURE__*/ E.optional("secondsUntilExpiration", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.refine(
+    E.number,
+    /*#__PURE__*/ E.greaterThan(0)
+  )))
+]))
 
 /** Encodes the input of `apiKeys.verify` as `S.VerifyApiKeyParams` does. */
 export const VerifyApiKeyParams: E.Encoder<S.VerifyApiKeyParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "VerifyApiKeyParams",
-  [/*#__PURE__*/ E.required("secret", E.string)]
+  [/*#__PURE__*/ E.required("secret", E.string)],
+  "VerifyApiKeyParams"
 ))

@@ -9,7 +9,7 @@ import type * as S from "../BetaFeatures.js"
 
 /** Encodes the input of `betaFeatures.updateInstanceSettings` as `S.UpdateInstanceAuthConfigParams` does. */
 export const UpdateInstanceAuthConfigParams: E.Encoder<S.UpdateInstanceAuthConfigParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.optional("restrictedToAllowlist", /*#__PURE__*/ E.nullable(E.boolean)),
     /*#__PURE__*/ E.optional("fromEmailAddress", /*#__PURE__*/ E.nullable(E.string)),
     /*#__PURE__*/ E.optional("progressiveSignUp", /*#__PURE__*/ E.nullable(E.boolean)),
@@ -19,7 +19,7 @@ export const UpdateInstanceAuthConfigParams: E.Encoder<S.UpdateInstanceAuthConfi
 
 /** Encodes the input of `betaFeatures.updateProductionInstanceDomain` as `S.UpdateProductionInstanceDomainParams` does. */
 export const UpdateProductionInstanceDomainParams: E.Encoder<S.UpdateProductionInstanceDomainParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.optional("homeUrl", E.string),
     /*#__PURE__*/ E.optional("isSecondary", E.boolean)
   ])

@@ -9,7 +9,7 @@ import type * as S from "../Billing.js"
 
 /** Encodes the input of `billing.applySubscriptionItemDiscount` as `S.ApplyBillingSubscriptionItemDiscountParams` does. */
 export const ApplyBillingSubscriptionItemDiscountParams: E.Encoder<S.ApplyBillingSubscriptionItemDiscountParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("subscriptionItemId", E.string),
     /*#__PURE__*/ E.required("discountId", E.string)
   ])
@@ -17,7 +17,7 @@ export const ApplyBillingSubscriptionItemDiscountParams: E.Encoder<S.ApplyBillin
 
 /** Encodes the input of `billing.cancelSubscriptionItem` as `S.CancelCommerceSubscriptionItemParams` does. */
 export const CancelCommerceSubscriptionItemParams: E.Encoder<S.CancelCommerceSubscriptionItemParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("subscriptionItemId", E.string),
     /*#__PURE__*/ E.optional("endNow", E.boolean)
   ])
@@ -25,7 +25,7 @@ export const CancelCommerceSubscriptionItemParams: E.Encoder<S.CancelCommerceSub
 
 /** Encodes the input of `billing.createPrice` as `S.CreateBillingPriceParams` does. */
 export const CreateBillingPriceParams: E.Encoder<S.CreateBillingPriceParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("planId", E.string),
     /*#__PURE__*/ E.optional("currency", E.string),
     /*#__PURE__*/ E.required("amount", /*#__PURE__*/ E.nullable(E.int)),
@@ -37,7 +37,7 @@ export const CreateBillingPriceParams: E.Encoder<S.CreateBillingPriceParams> = /
 
 /** Encodes the input of `billing.createPriceTransition` as `S.CreateBillingPriceTransitionParams` does. */
 export const CreateBillingPriceTransitionParams: E.Encoder<S.CreateBillingPriceTransitionParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("subscriptionItemId", E.string),
     /*#__PURE__*/ E.required("fromPriceId", E.string),
     /*#__PURE__*/ E.required("toPriceId", E.string)
@@ -46,7 +46,7 @@ export const CreateBillingPriceTransitionParams: E.Encoder<S.CreateBillingPriceT
 
 /** Encodes the input of `billing.extendSubscriptionItemFreeTrial` as `S.ExtendBillingSubscriptionItemFreeTrialParams` does. */
 export const ExtendBillingSubscriptionItemFreeTrialParams: E.Encoder<S.ExtendBillingSubscriptionItemFreeTrialParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("subscriptionItemId", E.string),
     /*#__PURE__*/ E.required("extendTo", E.string)
   ])
@@ -54,27 +54,31 @@ export const ExtendBillingSubscriptionItemFreeTrialParams: E.Encoder<S.ExtendBil
 
 /** Encodes the input of `billing.getStatement` as `S.GetBillingStatementParams` does. */
 export const GetBillingStatementParams: E.Encoder<S.GetBillingStatementParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("GetBillingStatementParams", [
-    /*#__PURE__*/ E.required("statementID", E.string, "statementID")
-  ])
+  /*#__PURE__*/ E.struct(
+    [/*#__PURE__*/ E.required("statementID", E.string, "statementID")],
+    "GetBillingStatementParams"
+  )
 )
 
 /** Encodes the input of `billing.getStatementPaymentAttempts` as `S.GetBillingStatementPaymentAttemptsParams` does. */
 export const GetBillingStatementPaymentAttemptsParams: E.Encoder<S.GetBillingStatementPaymentAttemptsParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("GetBillingStatementPaymentAttemptsParams", [
-    /*#__PURE__*/ E.required("statementID", E.string, "statementID"),
-    /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
-      E.int,
-      /*#__PURE__*/ E.greaterThanOrEqualTo(1),
-      /*#__PURE__*/ E.lessThanOrEqualTo(500)
-    )),
-    /*#__PURE__*/ E.optional("offset", /*#__PURE__*/ E.refine(E.int, /*#__PURE__*/ E.greaterThanOrEqualTo(0)))
-  ])
+  /*#__PURE__*/ E.struct(
+    [
+      /*#__PURE__*/ E.required("statementID", E.string, "statementID"),
+      /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
+        E.int,
+        /*#__PURE__*/ E.greaterThanOrEqualTo(1),
+        /*#__PURE__*/ E.lessThanOrEqualTo(500)
+      )),
+      /*#__PURE__*/ E.optional("offset", /*#__PURE__*/ E.refine(E.int, /*#__PURE__*/ E.greaterThanOrEqualTo(0)))
+    ],
+    "GetBillingStatementPaymentAttemptsParams"
+  )
 )
 
 /** Encodes the input of `billing.listPlans` as `S.GetCommercePlanListParams` does. */
 export const GetCommercePlanListParams: E.Encoder<S.GetCommercePlanListParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
       E.int,
       /*#__PURE__*/ E.greaterThanOrEqualTo(1),
@@ -87,7 +91,7 @@ export const GetCommercePlanListParams: E.Encoder<S.GetCommercePlanListParams> =
 
 /** Encodes the input of `billing.listPrices` as `S.GetBillingPriceListParams` does. */
 export const GetBillingPriceListParams: E.Encoder<S.GetBillingPriceListParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
       E.int,
       /*#__PURE__*/ E.greaterThanOrEqualTo(1),
@@ -100,19 +104,22 @@ export const GetBillingPriceListParams: E.Encoder<S.GetBillingPriceListParams> =
 
 /** Encodes the input of `billing.listStatements` as `S.GetBillingStatementListParams` does. */
 export const GetBillingStatementListParams: E.Encoder<S.GetBillingStatementListParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("GetBillingStatementListParams", [
-    /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
-      E.int,
-      /*#__PURE__*/ E.greaterThanOrEqualTo(1),
-      /*#__PURE__*/ E.lessThanOrEqualTo(500)
-    )),
-    /*#__PURE__*/ E.optional("offset", /*#__PURE__*/ E.refine(E.int, /*#__PURE__*/ E.greaterThanOrEqualTo(0)))
-  ])
+  /*#__PURE__*/ E.struct(
+    [
+      /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
+        E.int,
+        /*#__PURE__*/ E.greaterThanOrEqualTo(1),
+        /*#__PURE__*/ E.lessThanOrEqualTo(500)
+      )),
+      /*#__PURE__*/ E.optional("offset", /*#__PURE__*/ E.refine(E.int, /*#__PURE__*/ E.greaterThanOrEqualTo(0)))
+    ],
+    "GetBillingStatementListParams"
+  )
 )
 
 /** Encodes the input of `billing.listSubscriptionItems` as `S.GetCommerceSubscriptionItemListParams` does. */
 export const GetCommerceSubscriptionItemListParams: E.Encoder<S.GetCommerceSubscriptionItemListParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
       E.int,
       /*#__PURE__*/ E.greaterThanOrEqualTo(1),
@@ -135,7 +142,7 @@ export const GetCommerceSubscriptionItemListParams: E.Encoder<S.GetCommerceSubsc
 
 /** Encodes the input of `billing.removeSubscriptionItemDiscount` as `S.RemoveBillingSubscriptionItemDiscountParams` does. */
 export const RemoveBillingSubscriptionItemDiscountParams: E.Encoder<S.RemoveBillingSubscriptionItemDiscountParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("subscriptionItemId", E.string),
     /*#__PURE__*/ E.required("discountId", E.string)
   ])

@@ -9,12 +9,12 @@ import type * as S from "../BlocklistIdentifiers.js"
 
 /** Encodes the input of `blocklistIdentifiers.create` as `S.CreateBlocklistIdentifierParams` does. */
 export const CreateBlocklistIdentifierParams: E.Encoder<S.CreateBlocklistIdentifierParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("CreateBlocklistIdentifierParams", [/*#__PURE__*/ E.required("identifier", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("identifier", E.string)], "CreateBlocklistIdentifierParams")
 )
 
 /** Encodes the input of `blocklistIdentifiers.delete` as `S.DeleteBlocklistIdentifierParams` does. */
 export const DeleteBlocklistIdentifierParams: E.Encoder<S.DeleteBlocklistIdentifierParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("identifierId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("identifierId", E.string)])
 )
 
 /** Encodes the input of `blocklistIdentifiers.list` as `S.ListBlocklistIdentifiersParams` does. */

@@ -8,14 +8,12 @@ import * as E from "../../src/internal/encode.js"
 import type * as S from "../Clients.js"
 
 /** Encodes the input of `clients.get` as `S.GetClientParams` does. */
-export const GetClientParams: E.Encoder<S.GetClientParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [/*#__PURE__*/ E.required("clientId", E.string)]
-))
+export const GetClientParams: E.Encoder<S.GetClientParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("clientId", E.string)
+]))
 
 /** Encodes the input of `clients.list` as `S.GetClientListParams` does. */
 export const GetClientListParams: E.Encoder<S.GetClientListParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "GetClientListParams",
   [
     /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
       E.int,
@@ -23,11 +21,12 @@ export const GetClientListParams: E.Encoder<S.GetClientListParams> = /*#__PURE__
       /*#__PURE__*/ E.lessThanOrEqualTo(500)
     )),
     /*#__PURE__*/ E.optional("offset", /*#__PURE__*/ E.refine(E.int, /*#__PURE__*/ E.greaterThanOrEqualTo(0)))
-  ]
+  ],
+  "GetClientListParams"
 ))
 
 /** Encodes the input of `clients.verify` as `S.VerifyClientParams` does. */
 export const VerifyClientParams: E.Encoder<S.VerifyClientParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "VerifyClientParams",
-  [/*#__PURE__*/ E.required("token", E.string)]
+  [/*#__PURE__*/ E.required("token", E.string)],
+  "VerifyClientParams"
 ))

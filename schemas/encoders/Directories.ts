@@ -9,14 +9,13 @@ import type * as S from "../Directories.js"
 
 /** Encodes the input of `directories.create` as `S.CreateDirectoryParams` does. */
 export const CreateDirectoryParams: E.Encoder<S.CreateDirectoryParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
   [
     /*#__PURE__*/ E.required("enterpriseConnectionId", E.string),
     /*#__PURE__*/ E.optional("name", E.string),
     /*#__PURE__*/ E.required("provider", E.string),
     /*#__PURE__*/ E.optional("groupRoleMappings", /*#__PURE__*/ E.array(
       "ReadonlyArray<Struct (Type side)>",
-      /*#__PURE__*/ E.struct("Struct (Type side)", [
+      /*#__PURE__*/ E.struct([
         /*#__PURE__*/ E.optional("directoryGroupId", E.string),
         /*#__PURE__*/ E.optional("scimGroupId", E.string),
         /*#__PURE__*/ E.optional("directoryGroupDisplayName", /*#__PURE__*/ E.refine(
@@ -35,7 +34,7 @@ export const CreateDirectoryParams: E.Encoder<S.CreateDirectoryParams> = /*#__PU
 
 /** Encodes the input of `directories.createGroupRoleMapping` as `S.CreateDirectoryGroupRoleMappingParams` does. */
 export const CreateDirectoryGroupRoleMappingParams: E.Encoder<S.CreateDirectoryGroupRoleMappingParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("directoryId", E.string),
     /*#__PURE__*/ E.optional("directoryGroupId", E.string),
     /*#__PURE__*/ E.optional("scimGroupId", E.string),
@@ -46,27 +45,24 @@ export const CreateDirectoryGroupRoleMappingParams: E.Encoder<S.CreateDirectoryG
 
 /** Encodes the input of `directories.delete` as `S.DeleteDirectoryParams` does. */
 export const DeleteDirectoryParams: E.Encoder<S.DeleteDirectoryParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
   [/*#__PURE__*/ E.required("directoryId", E.string)]
 ))
 
 /** Encodes the input of `directories.deleteGroupRoleMapping` as `S.DeleteDirectoryGroupRoleMappingParams` does. */
 export const DeleteDirectoryGroupRoleMappingParams: E.Encoder<S.DeleteDirectoryGroupRoleMappingParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("directoryId", E.string),
     /*#__PURE__*/ E.required("mappingId", E.string)
   ])
 )
 
 /** Encodes the input of `directories.get` as `S.GetDirectoryParams` does. */
-export const GetDirectoryParams: E.Encoder<S.GetDirectoryParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [/*#__PURE__*/ E.required("directoryId", E.string)]
-))
+export const GetDirectoryParams: E.Encoder<S.GetDirectoryParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("directoryId", E.string)
+]))
 
 /** Encodes the input of `directories.list` as `S.ListDirectoriesParams` does. */
 export const ListDirectoriesParams: E.Encoder<S.ListDirectoriesParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "ListDirectoriesParams",
   [
     /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
       E.int,
@@ -74,21 +70,22 @@ export const ListDirectoriesParams: E.Encoder<S.ListDirectoriesParams> = /*#__PU
       /*#__PURE__*/ E.lessThanOrEqualTo(500)
     )),
     /*#__PURE__*/ E.optional("offset", /*#__PURE__*/ E.refine(E.int, /*#__PURE__*/ E.greaterThanOrEqualTo(0)))
-  ]
+  ],
+  "ListDirectoriesParams"
 ))
 
 /** Encodes the input of `directories.listGroupRoleMappings` as `S.ListDirectoryGroupRoleMappingsParams` does. */
 export const ListDirectoryGroupRoleMappingsParams: E.Encoder<S.ListDirectoryGroupRoleMappingsParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("directoryId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("directoryId", E.string)])
 )
 
 /** Encodes the input of `directories.replaceGroupRoleMappings` as `S.ReplaceDirectoryGroupRoleMappingsParams` does. */
 export const ReplaceDirectoryGroupRoleMappingsParams: E.Encoder<S.ReplaceDirectoryGroupRoleMappingsParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("directoryId", E.string),
     /*#__PURE__*/ E.required("mappings", /*#__PURE__*/ E.array(
       "ReadonlyArray<Struct (Type side)>",
-      /*#__PURE__*/ E.struct("Struct (Type side)", [
+      /*#__PURE__*/ E.struct([
         /*#__PURE__*/ E.optional("directoryGroupId", E.string),
         /*#__PURE__*/ E.optional("scimGroupId", E.string),
         /*#__PURE__*/ E.required("roleId", E.string)
@@ -99,12 +96,11 @@ export const ReplaceDirectoryGroupRoleMappingsParams: E.Encoder<S.ReplaceDirecto
 
 /** Encodes the input of `directories.rotateApiKey` as `S.RotateDirectoryAPIKeyParams` does. */
 export const RotateDirectoryAPIKeyParams: E.Encoder<S.RotateDirectoryAPIKeyParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("directoryId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("directoryId", E.string)])
 )
 
 /** Encodes the input of `directories.update` as `S.UpdateDirectoryParams` does. */
 export const UpdateDirectoryParams: E.Encoder<S.UpdateDirectoryParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
   [
     /*#__PURE__*/ E.required("directoryId", E.string),
     /*#__PURE__*/ E.optional("name", E.string),

@@ -8,20 +8,16 @@ import * as E from "../../src/internal/encode.js"
 import type * as S from "../Domains.js"
 
 /** Encodes the input of `domains.add` as `S.AddDomainParams` does. */
-export const AddDomainParams: E.Encoder<S.AddDomainParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [
-    /*#__PURE__*/ E.required("name", E.string),
-    /*#__PURE__*/ E.required("isSatellite", /*#__PURE__*/ E.literal(true)),
-    /*#__PURE__*/ E.optional("proxyUrl", /*#__PURE__*/ E.nullable(E.string))
-  ]
-))
+export const AddDomainParams: E.Encoder<S.AddDomainParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("name", E.string),
+  /*#__PURE__*/ E.required("isSatellite", /*#__PURE__*/ E.literal(true)),
+  /*#__PURE__*/ E.optional("proxyUrl", /*#__PURE__*/ E.nullable(E.string))
+]))
 
 /** Encodes the input of `domains.delete` as `S.DeleteDomainParams` does. */
-export const DeleteDomainParams: E.Encoder<S.DeleteDomainParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [/*#__PURE__*/ E.required("domainId", E.string)]
-))
+export const DeleteDomainParams: E.Encoder<S.DeleteDomainParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("domainId", E.string)
+]))
 
 /** Encodes the input of `domains.list` as `S.ListDomainsParams` does. */
 export const ListDomainsParams: E.Encoder<S.ListDomainsParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.nonNullable(
@@ -29,12 +25,9 @@ export const ListDomainsParams: E.Encoder<S.ListDomainsParams> = /*#__PURE__*/ E
 ))
 
 /** Encodes the input of `domains.update` as `S.UpdateDomainParams` does. */
-export const UpdateDomainParams: E.Encoder<S.UpdateDomainParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [
-    /*#__PURE__*/ E.required("domainId", E.string),
-    /*#__PURE__*/ E.optional("name", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("proxyUrl", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("isSecondary", /*#__PURE__*/ E.nullable(E.boolean))
-  ]
-))
+export const UpdateDomainParams: E.Encoder<S.UpdateDomainParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("domainId", E.string),
+  /*#__PURE__*/ E.optional("name", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("proxyUrl", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("isSecondary", /*#__PURE__*/ E.nullable(E.boolean))
+]))

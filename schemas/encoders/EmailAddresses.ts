@@ -9,7 +9,7 @@ import type * as S from "../EmailAddresses.js"
 
 /** Encodes the input of `emailAddresses.attemptVerification` as `S.AttemptEmailAddressVerificationParams` does. */
 export const AttemptEmailAddressVerificationParams: E.Encoder<S.AttemptEmailAddressVerificationParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("emailAddressId", E.string),
     /*#__PURE__*/ E.required("verificationId", E.string),
     /*#__PURE__*/ E.required("code", E.string)
@@ -18,7 +18,7 @@ export const AttemptEmailAddressVerificationParams: E.Encoder<S.AttemptEmailAddr
 
 /** Encodes the input of `emailAddresses.create` as `S.CreateEmailAddressParams` does. */
 export const CreateEmailAddressParams: E.Encoder<S.CreateEmailAddressParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("userId", E.string),
     /*#__PURE__*/ E.required("emailAddress", E.string),
     /*#__PURE__*/ E.optional("verified", /*#__PURE__*/ E.nullable(E.boolean)),
@@ -29,23 +29,22 @@ export const CreateEmailAddressParams: E.Encoder<S.CreateEmailAddressParams> = /
 
 /** Encodes the input of `emailAddresses.delete` as `S.DeleteEmailAddressParams` does. */
 export const DeleteEmailAddressParams: E.Encoder<S.DeleteEmailAddressParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("emailAddressId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("emailAddressId", E.string)])
 )
 
 /** Encodes the input of `emailAddresses.get` as `S.GetEmailAddressParams` does. */
 export const GetEmailAddressParams: E.Encoder<S.GetEmailAddressParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
   [/*#__PURE__*/ E.required("emailAddressId", E.string)]
 ))
 
 /** Encodes the input of `emailAddresses.prepareVerification` as `S.PrepareEmailAddressVerificationParams` does. */
 export const PrepareEmailAddressVerificationParams: E.Encoder<S.PrepareEmailAddressVerificationParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("emailAddressId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("emailAddressId", E.string)])
 )
 
 /** Encodes the input of `emailAddresses.replaceForUser` as `S.ReplaceUserEmailAddressParams` does. */
 export const ReplaceUserEmailAddressParams: E.Encoder<S.ReplaceUserEmailAddressParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("userId", E.string),
     /*#__PURE__*/ E.required("emailAddress", E.string),
     /*#__PURE__*/ E.optional("identificationStatus", /*#__PURE__*/ E.literal("verified", "reserved", "unverified")),
@@ -55,7 +54,7 @@ export const ReplaceUserEmailAddressParams: E.Encoder<S.ReplaceUserEmailAddressP
 
 /** Encodes the input of `emailAddresses.update` as `S.UpdateEmailAddressParams` does. */
 export const UpdateEmailAddressParams: E.Encoder<S.UpdateEmailAddressParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("emailAddressId", E.string),
     /*#__PURE__*/ E.optional("verified", /*#__PURE__*/ E.nullable(E.boolean)),
     /*#__PURE__*/ E.optional("primary", /*#__PURE__*/ E.nullable(E.boolean)),

@@ -8,17 +8,13 @@ import * as E from "../../src/internal/encode.js"
 import type * as S from "../EmailSmsTemplates.js"
 
 /** Encodes the input of `emailSmsTemplates.get` as `S.GetTemplateParams` does. */
-export const GetTemplateParams: E.Encoder<S.GetTemplateParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [
-    /*#__PURE__*/ E.required("templateType", /*#__PURE__*/ E.literal("email", "sms")),
-    /*#__PURE__*/ E.required("slug", E.string)
-  ]
-))
+export const GetTemplateParams: E.Encoder<S.GetTemplateParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("templateType", /*#__PURE__*/ E.literal("email", "sms")),
+  /*#__PURE__*/ E.required("slug", E.string)
+]))
 
 /** Encodes the input of `emailSmsTemplates.list` as `S.GetTemplateListParams` does. */
 export const GetTemplateListParams: E.Encoder<S.GetTemplateListParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
   [
     /*#__PURE__*/ E.required("templateType", /*#__PURE__*/ E.literal("email", "sms")),
     /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
@@ -32,7 +28,6 @@ export const GetTemplateListParams: E.Encoder<S.GetTemplateListParams> = /*#__PU
 
 /** Encodes the input of `emailSmsTemplates.preview` as `S.PreviewTemplateParams` does. */
 export const PreviewTemplateParams: E.Encoder<S.PreviewTemplateParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
   [
     /*#__PURE__*/ E.required("templateType", E.string),
     /*#__PURE__*/ E.required("slug", E.string),
@@ -44,17 +39,14 @@ export const PreviewTemplateParams: E.Encoder<S.PreviewTemplateParams> = /*#__PU
 ))
 
 /** Encodes the input of `emailSmsTemplates.revert` as `S.RevertTemplateParams` does. */
-export const RevertTemplateParams: E.Encoder<S.RevertTemplateParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [
-    /*#__PURE__*/ E.required("templateType", /*#__PURE__*/ E.literal("email", "sms")),
-    /*#__PURE__*/ E.required("slug", E.string)
-  ]
-))
+export const RevertTemplateParams: E.Encoder<S.RevertTemplateParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("templateType", /*#__PURE__*/ E.literal("email", "sms")),
+  /*#__PURE__*/ E.required("slug", E.string)
+]))
 
 /** Encodes the input of `emailSmsTemplates.toggleTemplateDelivery` as `S.ToggleTemplateDeliveryParams` does. */
 export const ToggleTemplateDeliveryParams: E.Encoder<S.ToggleTemplateDeliveryParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("templateType", /*#__PURE__*/ E.literal("email", "sms")),
     /*#__PURE__*/ E.required("slug", E.string),
     /*#__PURE__*/ E.optional("deliveredByClerk", E.boolean)
@@ -62,17 +54,14 @@ export const ToggleTemplateDeliveryParams: E.Encoder<S.ToggleTemplateDeliveryPar
 )
 
 /** Encodes the input of `emailSmsTemplates.upsert` as `S.UpsertTemplateParams` does. */
-export const UpsertTemplateParams: E.Encoder<S.UpsertTemplateParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [
-    /*#__PURE__*/ E.required("templateType", /*#__PURE__*/ E.literal("email", "sms")),
-    /*#__PURE__*/ E.required("slug", E.string),
-    /*#__PURE__*/ E.optional("name", E.string),
-    /*#__PURE__*/ E.optional("subject", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("markup", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("body", E.string),
-    /*#__PURE__*/ E.optional("deliveredByClerk", /*#__PURE__*/ E.nullable(E.boolean)),
-    /*#__PURE__*/ E.optional("fromEmailName", E.string),
-    /*#__PURE__*/ E.optional("replyToEmailName", E.string)
-  ]
-))
+export const UpsertTemplateParams: E.Encoder<S.UpsertTemplateParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("templateType", /*#__PURE__*/ E.literal("email", "sms")),
+  /*#__PURE__*/ E.required("slug", E.string),
+  /*#__PURE__*/ E.optional("name", E.string),
+  /*#__PURE__*/ E.optional("subject", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("markup", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("body", E.string),
+  /*#__PURE__*/ E.optional("deliveredByClerk", /*#__PURE__*/ E.nullable(E.boolean)),
+  /*#__PURE__*/ E.optional("fromEmailName", E.string),
+  /*#__PURE__*/ E.optional("replyToEmailName", E.string)
+]))

@@ -9,7 +9,7 @@ import type * as S from "../EnterpriseConnections.js"
 
 /** Encodes the input of `enterpriseConnections.create` as `S.CreateEnterpriseConnectionParams` does. */
 export const CreateEnterpriseConnectionParams: E.Encoder<S.CreateEnterpriseConnectionParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("name", E.string),
     /*#__PURE__*/ E.required("provider", /*#__PURE__*/ E.literal(
       "saml_custom",
@@ -28,33 +28,30 @@ export const CreateEnterpriseConnectionParams: E.Encoder<S.CreateEnterpriseConne
     /*#__PURE__*/ E.optional("organizationId", /*#__PURE__*/ E.nullable(E.string)),
     /*#__PURE__*/ E.optional("allowOrganizationAccountLinking", /*#__PURE__*/ E.nullable(E.boolean)),
     /*#__PURE__*/ E.optional("active", /*#__PURE__*/ E.nullable(E.boolean)),
-    /*#__PURE__*/ E.optional("saml", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.struct("Struct (Type side)", [
+    /*#__PURE__*/ E.optional("saml", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.struct([
       /*#__PURE__*/ E.optional("idpEntityId", /*#__PURE__*/ E.nullable(E.string)),
       /*#__PURE__*/ E.optional("idpSsoUrl", /*#__PURE__*/ E.nullable(E.string)),
       /*#__PURE__*/ E.optional("idpCertificate", /*#__PURE__*/ E.nullable(E.string)),
       /*#__PURE__*/ E.optional("idpMetadataUrl", /*#__PURE__*/ E.nullable(E.string)),
       /*#__PURE__*/ E.optional("idpMetadata", /*#__PURE__*/ E.nullable(E.string)),
-      /*#__PURE__*/ E.optional("attributeMapping", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.struct(
-        "Struct (Type side)",
-        [
-          /*#__PURE__*/ E.optional("userId", /*#__PURE__*/ E.nullable(E.string)),
-          /*#__PURE__*/ E.optional("emailAddress", /*#__PURE__*/ E.nullable(E.string)),
-          /*#__PURE__*/ E.optional("firstName", /*#__PURE__*/ E.nullable(E.string)),
-          /*#__PURE__*/ E.optional("lastName", /*#__PURE__*/ E.nullable(E.string))
-        ]
-      ))),
+      /*#__PURE__*/ E.optional("attributeMapping", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.struct([
+        /*#__PURE__*/ E.optional("userId", /*#__PURE__*/ E.nullable(E.string)),
+        /*#__PURE__*/ E.optional("emailAddress", /*#__PURE__*/ E.nullable(E.string)),
+        /*#__PURE__*/ E.optional("firstName", /*#__PURE__*/ E.nullable(E.string)),
+        /*#__PURE__*/ E.optional("lastName", /*#__PURE__*/ E.nullable(E.string))
+      ]))),
       /*#__PURE__*/ E.optional("allowSubdomains", /*#__PURE__*/ E.nullable(E.boolean)),
       /*#__PURE__*/ E.optional("allowIdpInitiated", /*#__PURE__*/ E.nullable(E.boolean)),
       /*#__PURE__*/ E.optional("forceAuthn", /*#__PURE__*/ E.nullable(E.boolean)),
       /*#__PURE__*/ E.optional("loginHint", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.struct(
-        "{ readonly mode: \"email_address\" | \"custom_attribute\" | \"off\"; readonly source?: string | undefined }",
         [
           /*#__PURE__*/ E.required("mode", /*#__PURE__*/ E.literal("email_address", "custom_attribute", "off")),
           /*#__PURE__*/ E.optional("source", E.string)
-        ]
+        ],
+        "{ readonly mode: \"email_address\" | \"custom_attribute\" | \"off\"; readonly source?: string | undefined }"
       )))
     ]))),
-    /*#__PURE__*/ E.optional("oidc", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.struct("Struct (Type side)", [
+    /*#__PURE__*/ E.optional("oidc", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.struct([
       /*#__PURE__*/ E.optional("clientId", /*#__PURE__*/ E.nullable(E.string)),
       /*#__PURE__*/ E.optional("clientSecret", /*#__PURE__*/ E.nullable(E.string)),
       /*#__PURE__*/ E.optional("discoveryUrl", /*#__PURE__*/ E.nullable(E.string)),
@@ -65,7 +62,7 @@ export const CreateEnterpriseConnectionParams: E.Encoder<S.CreateEnterpriseConne
     ]))),
     /*#__PURE__*/ E.optional("customAttributes", /*#__PURE__*/ E.array(
       "ReadonlyArray<Struct (Type side)>",
-      /*#__PURE__*/ E.struct("Struct (Type side)", [
+      /*#__PURE__*/ E.struct([
         /*#__PURE__*/ E.required("name", /*#__PURE__*/ E.refine(E.string, /*#__PURE__*/ E.minLength(1))),
         /*#__PURE__*/ E.required("key", /*#__PURE__*/ E.refine(
           E.string,
@@ -83,22 +80,22 @@ export const CreateEnterpriseConnectionParams: E.Encoder<S.CreateEnterpriseConne
 
 /** Encodes the input of `enterpriseConnections.createTestRun` as `S.CreateEnterpriseConnectionTestRunParams` does. */
 export const CreateEnterpriseConnectionTestRunParams: E.Encoder<S.CreateEnterpriseConnectionTestRunParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("enterpriseConnectionId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("enterpriseConnectionId", E.string)])
 )
 
 /** Encodes the input of `enterpriseConnections.delete` as `S.DeleteEnterpriseConnectionParams` does. */
 export const DeleteEnterpriseConnectionParams: E.Encoder<S.DeleteEnterpriseConnectionParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("enterpriseConnectionId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("enterpriseConnectionId", E.string)])
 )
 
 /** Encodes the input of `enterpriseConnections.get` as `S.GetEnterpriseConnectionParams` does. */
 export const GetEnterpriseConnectionParams: E.Encoder<S.GetEnterpriseConnectionParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("enterpriseConnectionId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("enterpriseConnectionId", E.string)])
 )
 
 /** Encodes the input of `enterpriseConnections.list` as `S.ListEnterpriseConnectionsParams` does. */
 export const ListEnterpriseConnectionsParams: E.Encoder<S.ListEnterpriseConnectionsParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
       E.int,
       /*#__PURE__*/ E.greaterThanOrEqualTo(1),
@@ -112,7 +109,7 @@ export const ListEnterpriseConnectionsParams: E.Encoder<S.ListEnterpriseConnecti
 
 /** Encodes the input of `enterpriseConnections.listTestRuns` as `S.ListEnterpriseConnectionTestRunsParams` does. */
 export const ListEnterpriseConnectionTestRunsParams: E.Encoder<S.ListEnterpriseConnectionTestRunsParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("enterpriseConnectionId", E.string),
     /*#__PURE__*/ E.optional("status", /*#__PURE__*/ E.array(
       "ReadonlyArray<\"pending\" | \"success\" | \"failed\">",
@@ -129,7 +126,7 @@ export const ListEnterpriseConnectionTestRunsParams: E.Encoder<S.ListEnterpriseC
 
 /** Encodes the input of `enterpriseConnections.update` as `S.UpdateEnterpriseConnectionParams` does. */
 export const UpdateEnterpriseConnectionParams: E.Encoder<S.UpdateEnterpriseConnectionParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("enterpriseConnectionId", E.string),
     /*#__PURE__*/ E.optional("name", /*#__PURE__*/ E.nullable(E.string)),
     /*#__PURE__*/ E.optional("domains", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.array(
@@ -141,34 +138,31 @@ export const UpdateEnterpriseConnectionParams: E.Encoder<S.UpdateEnterpriseConne
     /*#__PURE__*/ E.optional("disableAdditionalIdentifications", /*#__PURE__*/ E.nullable(E.boolean)),
     /*#__PURE__*/ E.optional("allowOrganizationAccountLinking", /*#__PURE__*/ E.nullable(E.boolean)),
     /*#__PURE__*/ E.optional("organizationId", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("saml", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.struct("Struct (Type side)", [
+    /*#__PURE__*/ E.optional("saml", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.struct([
       /*#__PURE__*/ E.optional("name", /*#__PURE__*/ E.nullable(E.string)),
       /*#__PURE__*/ E.optional("idpEntityId", /*#__PURE__*/ E.nullable(E.string)),
       /*#__PURE__*/ E.optional("idpSsoUrl", /*#__PURE__*/ E.nullable(E.string)),
       /*#__PURE__*/ E.optional("idpCertificate", /*#__PURE__*/ E.nullable(E.string)),
       /*#__PURE__*/ E.optional("idpMetadataUrl", /*#__PURE__*/ E.nullable(E.string)),
       /*#__PURE__*/ E.optional("idpMetadata", /*#__PURE__*/ E.nullable(E.string)),
-      /*#__PURE__*/ E.optional("attributeMapping", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.struct(
-        "Struct (Type side)",
-        [
-          /*#__PURE__*/ E.optional("userId", /*#__PURE__*/ E.nullable(E.string)),
-          /*#__PURE__*/ E.optional("emailAddress", /*#__PURE__*/ E.nullable(E.string)),
-          /*#__PURE__*/ E.optional("firstName", /*#__PURE__*/ E.nullable(E.string)),
-          /*#__PURE__*/ E.optional("lastName", /*#__PURE__*/ E.nullable(E.string))
-        ]
-      ))),
+      /*#__PURE__*/ E.optional("attributeMapping", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.struct([
+        /*#__PURE__*/ E.optional("userId", /*#__PURE__*/ E.nullable(E.string)),
+        /*#__PURE__*/ E.optional("emailAddress", /*#__PURE__*/ E.nullable(E.string)),
+        /*#__PURE__*/ E.optional("firstName", /*#__PURE__*/ E.nullable(E.string)),
+        /*#__PURE__*/ E.optional("lastName", /*#__PURE__*/ E.nullable(E.string))
+      ]))),
       /*#__PURE__*/ E.optional("allowSubdomains", /*#__PURE__*/ E.nullable(E.boolean)),
       /*#__PURE__*/ E.optional("allowIdpInitiated", /*#__PURE__*/ E.nullable(E.boolean)),
       /*#__PURE__*/ E.optional("forceAuthn", /*#__PURE__*/ E.nullable(E.boolean)),
       /*#__PURE__*/ E.optional("loginHint", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.struct(
-        "{ readonly mode: \"email_address\" | \"custom_attribute\" | \"off\"; readonly source?: string | undefined }",
         [
           /*#__PURE__*/ E.required("mode", /*#__PURE__*/ E.literal("email_address", "custom_attribute", "off")),
           /*#__PURE__*/ E.optional("source", E.string)
-        ]
+        ],
+        "{ readonly mode: \"email_address\" | \"custom_attribute\" | \"off\"; readonly source?: string | undefined }"
       )))
     ]))),
-    /*#__PURE__*/ E.optional("oidc", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.struct("Struct (Type side)", [
+    /*#__PURE__*/ E.optional("oidc", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.struct([
       /*#__PURE__*/ E.optional("clientId", /*#__PURE__*/ E.nullable(E.string)),
       /*#__PURE__*/ E.optional("clientSecret", /*#__PURE__*/ E.nullable(E.string)),
       /*#__PURE__*/ E.optional("discoveryUrl", /*#__PURE__*/ E.nullable(E.string)),
@@ -179,7 +173,7 @@ export const UpdateEnterpriseConnectionParams: E.Encoder<S.UpdateEnterpriseConne
     ]))),
     /*#__PURE__*/ E.optional("customAttributes", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.array(
       "ReadonlyArray<Struct (Type side)>",
-      /*#__PURE__*/ E.struct("Struct (Type side)", [
+      /*#__PURE__*/ E.struct([
         /*#__PURE__*/ E.required("name", /*#__PURE__*/ E.refine(E.string, /*#__PURE__*/ E.minLength(1))),
         /*#__PURE__*/ E.required("key", /*#__PURE__*/ E.refine(
           E.string,

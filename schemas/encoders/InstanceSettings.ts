@@ -9,7 +9,7 @@ import type * as S from "../InstanceSettings.js"
 
 /** Encodes the input of `instanceSettings.changeDomain` as `S.ChangeProductionInstanceDomainParams` does. */
 export const ChangeProductionInstanceDomainParams: E.Encoder<S.ChangeProductionInstanceDomainParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.optional("homeUrl", E.string),
     /*#__PURE__*/ E.optional("isSecondary", E.boolean)
   ])
@@ -41,26 +41,23 @@ export const GetInstanceProtectParams: E.Encoder<S.GetInstanceProtectParams> = /
 )
 
 /** Encodes the input of `instanceSettings.update` as `S.UpdateInstanceParams` does. */
-export const UpdateInstanceParams: E.Encoder<S.UpdateInstanceParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [
-    /*#__PURE__*/ E.optional("testMode", /*#__PURE__*/ E.nullable(E.boolean)),
-    /*#__PURE__*/ E.optional("hibp", /*#__PURE__*/ E.nullable(E.boolean)),
-    /*#__PURE__*/ E.optional("supportEmail", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("clerkJsVersion", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("developmentOrigin", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("allowedOrigins", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
-    /*#__PURE__*/ E.optional("cookielessDev", /*#__PURE__*/ E.nullable(E.boolean)),
-    /*#__PURE__*/ E.optional("urlBasedSessionSyncing", /*#__PURE__*/ E.nullable(E.boolean)),
-    /*#__PURE__*/ E.optional("preferredSignInStrategyWhenPasswordRequired", /*#__PURE__*/ E.nullable(
-      /*#__PURE__*/ E.literal("password", "otp", "")
-    ))
-  ]
-))
+export const UpdateInstanceParams: E.Encoder<S.UpdateInstanceParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.optional("testMode", /*#__PURE__*/ E.nullable(E.boolean)),
+  /*#__PURE__*/ E.optional("hibp", /*#__PURE__*/ E.nullable(E.boolean)),
+  /*#__PURE__*/ E.optional("supportEmail", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("clerkJsVersion", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("developmentOrigin", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("allowedOrigins", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
+  /*#__PURE__*/ E.optional("cookielessDev", /*#__PURE__*/ E.nullable(E.boolean)),
+  /*#__PURE__*/ E.optional("urlBasedSessionSyncing", /*#__PURE__*/ E.nullable(E.boolean)),
+  /*#__PURE__*/ E.optional("preferredSignInStrategyWhenPasswordRequired", /*#__PURE__*/ E.nullable(
+    /*#__PURE__*/ E.literal("password", "otp", "")
+  ))
+]))
 
 /** Encodes the input of `instanceSettings.updateCommunication` as `S.UpdateInstanceCommunicationParams` does. */
 export const UpdateInstanceCommunicationParams: E.Encoder<S.UpdateInstanceCommunicationParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.optional("blockedCountryCodes", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.array(
       "ReadonlyArray<a string matching the pattern ^[A-Z]{2}$>",
       /*#__PURE__*/ E.refine(E.string, /*#__PURE__*/ E.pattern(/*#__PURE__*/ new RegExp("^[A-Z]{2}$"))),
@@ -71,7 +68,7 @@ export const UpdateInstanceCommunicationParams: E.Encoder<S.UpdateInstanceCommun
 
 /** Encodes the input of `instanceSettings.updateOAuthApplicationSettings` as `S.UpdateInstanceOAuthApplicationSettingsParams` does. */
 export const UpdateInstanceOAuthApplicationSettingsParams: E.Encoder<S.UpdateInstanceOAuthApplicationSettingsParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.optional("dynamicOauthClientRegistration", /*#__PURE__*/ E.nullable(E.boolean)),
     /*#__PURE__*/ E.optional("defaultScopes", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.array(
       "ReadonlyArray<string>",
@@ -90,7 +87,7 @@ export const UpdateInstanceOAuthApplicationSettingsParams: E.Encoder<S.UpdateIns
 
 /** Encodes the input of `instanceSettings.updateOrganizationSettings` as `S.UpdateInstanceOrganizationSettingsParams` does. */
 export const UpdateInstanceOrganizationSettingsParams: E.Encoder<S.UpdateInstanceOrganizationSettingsParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.optional("enabled", /*#__PURE__*/ E.nullable(E.boolean)),
     /*#__PURE__*/ E.optional("maxAllowedMemberships", /*#__PURE__*/ E.nullable(E.int)),
     /*#__PURE__*/ E.optional("adminDeleteEnabled", /*#__PURE__*/ E.nullable(E.boolean)),
@@ -104,7 +101,7 @@ export const UpdateInstanceOrganizationSettingsParams: E.Encoder<S.UpdateInstanc
 
 /** Encodes the input of `instanceSettings.updateProtect` as `S.UpdateInstanceProtectParams` does. */
 export const UpdateInstanceProtectParams: E.Encoder<S.UpdateInstanceProtectParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.optional("rulesEnabled", /*#__PURE__*/ E.nullable(E.boolean)),
     /*#__PURE__*/ E.optional("specterEnabled", /*#__PURE__*/ E.nullable(E.boolean))
   ])
@@ -112,7 +109,7 @@ export const UpdateInstanceProtectParams: E.Encoder<S.UpdateInstanceProtectParam
 
 /** Encodes the input of `instanceSettings.updateRestrictions` as `S.UpdateInstanceRestrictionsParams` does. */
 export const UpdateInstanceRestrictionsParams: E.Encoder<S.UpdateInstanceRestrictionsParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.optional("allowlist", /*#__PURE__*/ E.nullable(E.boolean)),
     /*#__PURE__*/ E.optional("blocklist", /*#__PURE__*/ E.nullable(E.boolean)),
     /*#__PURE__*/ E.optional("allowlistBlocklistDisabledOnSignIn", /*#__PURE__*/ E.nullable(E.boolean)),

@@ -9,31 +9,34 @@ import type * as S from "../Invitations.js"
 
 /** Encodes the input of `invitations.bulkCreate` as `S.CreateBulkInvitationsParams` does. */
 export const CreateBulkInvitationsParams: E.Encoder<S.CreateBulkInvitationsParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("CreateBulkInvitationsParams", [
-    /*#__PURE__*/ E.required("invitations", /*#__PURE__*/ E.array(
-      "ReadonlyArray<Struct (Type side)>",
-      /*#__PURE__*/ E.struct("Struct (Type side)", [
-        /*#__PURE__*/ E.required("emailAddress", E.string),
-        /*#__PURE__*/ E.optional("publicMetadata", /*#__PURE__*/ E.nullable(E.metadata)),
-        /*#__PURE__*/ E.optional("redirectUrl", /*#__PURE__*/ E.nullable(E.string)),
-        /*#__PURE__*/ E.optional("notify", /*#__PURE__*/ E.nullable(E.boolean)),
-        /*#__PURE__*/ E.optional("ignoreExisting", /*#__PURE__*/ E.nullable(E.boolean)),
-        /*#__PURE__*/ E.optional("expiresInDays", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.refine(
-          E.int,
-          /*#__PURE__*/ E.greaterThanOrEqualTo(1),
-          /*#__PURE__*/ E.lessThanOrEqualTo(365)
-        ))),
-        /*#__PURE__*/ E.optional("templateSlug", /*#__PURE__*/ E.literal("invitation", "waitlist_invitation"))
-      ]),
-      /*#__PURE__*/ E.minItems(1),
-      /*#__PURE__*/ E.maxItems(10)
-    ))
-  ])
+  /*#__PURE__*/ E.struct(
+    [
+      /*#__PURE__*/ E.required("invitations", /*#__PURE__*/ E.array(
+        "ReadonlyArray<Struct (Type side)>",
+        /*#__PURE__*/ E.struct([
+          /*#__PURE__*/ E.required("emailAddress", E.string),
+          /*#__PURE__*/ E.optional("publicMetadata", /*#__PURE__*/ E.nullable(E.metadata)),
+          /*#__PURE__*/ E.optional("redirectUrl", /*#__PURE__*/ E.nullable(E.string)),
+          /*#__PURE__*/ E.optional("notify", /*#__PURE__*/ E.nullable(E.boolean)),
+          /*#__PURE__*/ E.optional("ignoreExisting", /*#__PURE__*/ E.nullable(E.boolean)),
+          /*#__PURE__*/ E.optional("expiresInDays", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.refine(
+            E.int,
+            /*#__PURE__*/ E.greaterThanOrEqualTo(1),
+            /*#__PURE__*/ E.lessThanOrEqualTo(365)
+          ))),
+          /*#__PURE__*/ E.optional("templateSlug", /*#__PURE__*/ E.literal("invitation", "waitlist_invitation"))
+        ]),
+        /*#__PURE__*/ E.minItems(1),
+        /*#__PURE__*/ E.maxItems(10)
+      ))
+    ],
+    "CreateBulkInvitationsParams"
+  )
 )
 
 /** Encodes the input of `invitations.create` as `S.CreateInvitationParams` does. */
 export const CreateInvitationParams: E.Encoder<S.CreateInvitationParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("emailAddress", E.string),
     /*#__PURE__*/ E.optional("publicMetadata", E.metadata),
     /*#__PURE__*/ E.optional("redirectUrl", E.string),
@@ -50,7 +53,6 @@ export const CreateInvitationParams: E.Encoder<S.CreateInvitationParams> = /*#__
 
 /** Encodes the input of `invitations.list` as `S.ListInvitationsParams` does. */
 export const ListInvitationsParams: E.Encoder<S.ListInvitationsParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
   [
     /*#__PURE__*/ E.optional("status", /*#__PURE__*/ E.literal("pending", "accepted", "revoked", "expired")),
     /*#__PURE__*/ E.optional("query", E.string),
@@ -66,5 +68,5 @@ export const ListInvitationsParams: E.Encoder<S.ListInvitationsParams> = /*#__PU
 
 /** Encodes the input of `invitations.revoke` as `S.RevokeInvitationParams` does. */
 export const RevokeInvitationParams: E.Encoder<S.RevokeInvitationParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("invitationId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("invitationId", E.string)])
 )

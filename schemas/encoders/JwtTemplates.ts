@@ -9,7 +9,7 @@ import type * as S from "../JwtTemplates.js"
 
 /** Encodes the input of `jwtTemplates.create` as `S.CreateJWTTemplateParams` does. */
 export const CreateJWTTemplateParams: E.Encoder<S.CreateJWTTemplateParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("name", E.string),
     /*#__PURE__*/ E.required("claims", E.metadata),
     /*#__PURE__*/ E.optional("lifetime", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.refine(
@@ -30,30 +30,32 @@ export const CreateJWTTemplateParams: E.Encoder<S.CreateJWTTemplateParams> = /*#
 
 /** Encodes the input of `jwtTemplates.delete` as `S.DeleteJWTTemplateParams` does. */
 export const DeleteJWTTemplateParams: E.Encoder<S.DeleteJWTTemplateParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("templateId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("templateId", E.string)])
 )
 
 /** Encodes the input of `jwtTemplates.get` as `S.GetJWTTemplateParams` does. */
-export const GetJWTTemplateParams: E.Encoder<S.GetJWTTemplateParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [/*#__PURE__*/ E.required("templateId", E.string)]
-))
+export const GetJWTTemplateParams: E.Encoder<S.GetJWTTemplateParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("templateId", E.string)
+]))
 
 /** Encodes the input of `jwtTemplates.list` as `S.ListJWTTemplatesParams` does. */
 export const ListJWTTemplatesParams: E.Encoder<S.ListJWTTemplatesParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("ListJWTTemplatesParams", [
-    /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
-      E.int,
-      /*#__PURE__*/ E.greaterThanOrEqualTo(1),
-      /*#__PURE__*/ E.lessThanOrEqualTo(500)
-    )),
-    /*#__PURE__*/ E.optional("offset", /*#__PURE__*/ E.refine(E.int, /*#__PURE__*/ E.greaterThanOrEqualTo(0)))
-  ])
+  /*#__PURE__*/ E.struct(
+    [
+      /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
+        E.int,
+        /*#__PURE__*/ E.greaterThanOrEqualTo(1),
+        /*#__PURE__*/ E.lessThanOrEqualTo(500)
+      )),
+      /*#__PURE__*/ E.optional("offset", /*#__PURE__*/ E.refine(E.int, /*#__PURE__*/ E.greaterThanOrEqualTo(0)))
+    ],
+    "ListJWTTemplatesParams"
+  )
 )
 
 /** Encodes the input of `jwtTemplates.update` as `S.UpdateJWTTemplateParams` does. */
 export const UpdateJWTTemplateParams: E.Encoder<S.UpdateJWTTemplateParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("templateId", E.string),
     /*#__PURE__*/ E.required("name", E.string),
     /*#__PURE__*/ E.required("claims", E.metadata),

@@ -8,25 +8,20 @@ import * as E from "../../src/internal/encode.js"
 import type * as S from "../M2M.js"
 
 /** Encodes the input of `m2m.createToken` as `S.CreateM2MTokenParams` does. */
-export const CreateM2MTokenParams: E.Encoder<S.CreateM2MTokenParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [
-    /*#__PURE__*/ E.optional("tokenFormat", /*#__PURE__*/ E.literal("opaque", "jwt")),
-    /*#__PURE__*/ E.optional("secondsUntilExpiration", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.refine(
-      E.number,
-      /*#__PURE__*/ E.greaterThan(0)
-    ))),
-    /*#__PURE__*/ E.optional("claims", E.unknown),
-    /*#__PURE__*/ E.optional("minRemainingTtlSeconds", /*#__PURE__*/ E.refine(
-      E.int,
-      /*#__PURE__*/ E.greaterThanOrEqualTo(0)
-    ))
-  ]
-))
+export const CreateM2MTokenParams: E.Encoder<S.CreateM2MTokenParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.optional("tokenFormat", /*#__PURE__*/ E.literal("opaque", "jwt")),
+  /*#__PURE__*/ E.optional("secondsUntilExpiration", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.refine(
+    E.number,
+    /*#__PURE__*/ E.greaterThan(0)
+  ))),
+  /*#__PURE__*/ E.optional("claims", E.unknown),
+  /*#__PURE__*/ E.optional("minRemainingTtlSeconds", /*#__PURE__*/ E.refine(E.int, /*#__PURE__*/ E.greaterThanOrEqualTo(
+    0
+  )))
+]))
 
 /** Encodes the input of `m2m.listTokens` as `S.GetM2MTokensParams` does. */
 export const GetM2MTokensParams: E.Encoder<S.GetM2MTokensParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "GetM2MTokensParams",
   [
     /*#__PURE__*/ E.required("subject", /*#__PURE__*/ E.refine(E.string, /*#__PURE__*/ E.pattern(
       /*#__PURE__*/ new RegExp("^mch_\\w{27}$")
@@ -42,22 +37,20 @@ export const GetM2MTokensParams: E.Encoder<S.GetM2MTokensParams> = /*#__PURE__*/
       E.number,
       /*#__PURE__*/ E.greaterThanOrEqualTo(0)
     )))
-  ]
+  ],
+  "GetM2MTokensParams"
 ))
 
 /** Encodes the input of `m2m.revokeToken` as `S.RevokeM2MTokenParams` does. */
-export const RevokeM2MTokenParams: E.Encoder<S.RevokeM2MTokenParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [
-    /*#__PURE__*/ E.required("m2mTokenId", /*#__PURE__*/ E.refine(E.string, /*#__PURE__*/ E.pattern(
-      /*#__PURE__*/ new RegExp("^mt_[0-9A-Fa-f]{32}$")
-    ))),
-    /*#__PURE__*/ E.optional("revocationReason", /*#__PURE__*/ E.nullable(E.string))
-  ]
-))
+export const RevokeM2MTokenParams: E.Encoder<S.RevokeM2MTokenParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("m2mTokenId", /*#__PURE__*/ E.refine(E.string, /*#__PURE__*/ E.pattern(
+    /*#__PURE__*/ new RegExp("^mt_[0-9A-Fa-f]{32}$")
+  ))),
+  /*#__PURE__*/ E.optional("revocationReason", /*#__PURE__*/ E.nullable(E.string))
+]))
 
 /** Encodes the input of `m2m.verifyToken` as `S.VerifyM2MTokenParams` does. */
 export const VerifyM2MTokenParams: E.Encoder<S.VerifyM2MTokenParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "VerifyM2MTokenParams",
-  [/*#__PURE__*/ E.required("token", E.string)]
+  [/*#__PURE__*/ E.required("token", E.string)],
+  "VerifyM2MTokenParams"
 ))

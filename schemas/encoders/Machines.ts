@@ -8,78 +8,70 @@ import * as E from "../../src/internal/encode.js"
 import type * as S from "../Machines.js"
 
 /** Encodes the input of `machines.create` as `S.CreateMachineParams` does. */
-export const CreateMachineParams: E.Encoder<S.CreateMachineParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [
-    /*#__PURE__*/ E.required("name", /*#__PURE__*/ E.refine(
-      E.string,
-      /*#__PURE__*/ E.minLength(1),
-      /*#__PURE__*/ E.maxLength(255)
-    )),
-    /*#__PURE__*/ E.optional("scopedMachines", /*#__PURE__*/ E.array(
-      "ReadonlyArray<string>",
-      E.string,
-      /*#__PURE__*/ E.maxItems(150)
-    )),
-    /*#__PURE__*/ E.optional("defaultTokenTtl", /*#__PURE__*/ E.refine(
-      E.int,
-      /*#__PURE__*/ E.greaterThanOrEqualTo(1),
-      /*#__PURE__*/ E.lessThanOrEqualTo(315360000)
-    ))
-  ]
-))
+export const CreateMachineParams: E.Encoder<S.CreateMachineParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("name", /*#__PURE__*/ E.refine(
+    E.string,
+    /*#__PURE__*/ E.minLength(1),
+    /*#__PURE__*/ E.maxLength(255)
+  )),
+  /*#__PURE__*/ E.optional("scopedMachines", /*#__PURE__*/ E.array(
+    "ReadonlyArray<string>",
+    E.string,
+    /*#__PURE__*/ E.maxItems(150)
+  )),
+  /*#__PURE__*/ E.optional("defaultTokenTtl", /*#__PURE__*/ E.refine(
+    E.int,
+    /*#__PURE__*/ E.greaterThanOrEqualTo(1),
+    /*#__PURE__*/ E.lessThanOrEqualTo(315360000)
+  ))
+]))
 
 /** Encodes the input of `machines.createScope` as `S.CreateMachineScopeParams` does. */
 export const CreateMachineScopeParams: E.Encoder<S.CreateMachineScopeParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("machineId", E.string),
     /*#__PURE__*/ E.required("toMachineId", E.string)
   ])
 )
 
 /** Encodes the input of `machines.delete` as `S.DeleteMachineParams` does. */
-export const DeleteMachineParams: E.Encoder<S.DeleteMachineParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [/*#__PURE__*/ E.required("machineId", E.string)]
-))
+export const DeleteMachineParams: E.Encoder<S.DeleteMachineParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("machineId", E.string)
+]))
 
 /** Encodes the input of `machines.deleteScope` as `S.DeleteMachineScopeParams` does. */
 export const DeleteMachineScopeParams: E.Encoder<S.DeleteMachineScopeParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("machineId", E.string),
     /*#__PURE__*/ E.required("otherMachineId", E.string)
   ])
 )
 
 /** Encodes the input of `machines.get` as `S.GetMachineParams` does. */
-export const GetMachineParams: E.Encoder<S.GetMachineParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [/*#__PURE__*/ E.required("machineId", E.string)]
-))
+export const GetMachineParams: E.Encoder<S.GetMachineParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("machineId", E.string)
+]))
 
 /** Encodes the input of `machines.getSecretKey` as `S.GetMachineSecretKeyParams` does. */
 export const GetMachineSecretKeyParams: E.Encoder<S.GetMachineSecretKeyParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("machineId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("machineId", E.string)])
 )
 
 /** Encodes the input of `machines.list` as `S.ListMachinesParams` does. */
-export const ListMachinesParams: E.Encoder<S.ListMachinesParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [
-    /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
-      E.int,
-      /*#__PURE__*/ E.greaterThanOrEqualTo(1),
-      /*#__PURE__*/ E.lessThanOrEqualTo(500)
-    )),
-    /*#__PURE__*/ E.optional("offset", /*#__PURE__*/ E.refine(E.int, /*#__PURE__*/ E.greaterThanOrEqualTo(0))),
-    /*#__PURE__*/ E.optional("query", E.string),
-    /*#__PURE__*/ E.optional("orderBy", E.string)
-  ]
-))
+export const ListMachinesParams: E.Encoder<S.ListMachinesParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
+    E.int,
+    /*#__PURE__*/ E.greaterThanOrEqualTo(1),
+    /*#__PURE__*/ E.lessThanOrEqualTo(500)
+  )),
+  /*#__PURE__*/ E.optional("offset", /*#__PURE__*/ E.refine(E.int, /*#__PURE__*/ E.greaterThanOrEqualTo(0))),
+  /*#__PURE__*/ E.optional("query", E.string),
+  /*#__PURE__*/ E.optional("orderBy", E.string)
+]))
 
 /** Encodes the input of `machines.rotateSecretKey` as `S.RotateMachineSecretKeyParams` does. */
 export const RotateMachineSecretKeyParams: E.Encoder<S.RotateMachineSecretKeyParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("machineId", E.string),
     /*#__PURE__*/ E.required("previousTokenTtl", /*#__PURE__*/ E.refine(
       E.int,
@@ -90,19 +82,16 @@ export const RotateMachineSecretKeyParams: E.Encoder<S.RotateMachineSecretKeyPar
 )
 
 /** Encodes the input of `machines.update` as `S.UpdateMachineParams` does. */
-export const UpdateMachineParams: E.Encoder<S.UpdateMachineParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [
-    /*#__PURE__*/ E.required("machineId", E.string),
-    /*#__PURE__*/ E.optional("name", /*#__PURE__*/ E.refine(
-      E.string,
-      /*#__PURE__*/ E.minLength(1),
-      /*#__PURE__*/ E.maxLength(255)
-    )),
-    /*#__PURE__*/ E.optional("defaultTokenTtl", /*#__PURE__*/ E.refine(
-      E.int,
-      /*#__PURE__*/ E.greaterThanOrEqualTo(1),
-      /*#__PURE__*/ E.lessThanOrEqualTo(315360000)
-    ))
-  ]
-))
+export const UpdateMachineParams: E.Encoder<S.UpdateMachineParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("machineId", E.string),
+  /*#__PURE__*/ E.optional("name", /*#__PURE__*/ E.refine(
+    E.string,
+    /*#__PURE__*/ E.minLength(1),
+    /*#__PURE__*/ E.maxLength(255)
+  )),
+  /*#__PURE__*/ E.optional("defaultTokenTtl", /*#__PURE__*/ E.refine(
+    E.int,
+    /*#__PURE__*/ E.greaterThanOrEqualTo(1),
+    /*#__PURE__*/ E.lessThanOrEqualTo(315360000)
+  ))
+]))

@@ -9,7 +9,7 @@ import type * as S from "../Miscellaneous.js"
 
 /** Encodes the input of `miscellaneous.getPublicInterstitial` as `S.GetPublicInterstitialParams` does. */
 export const GetPublicInterstitialParams: E.Encoder<S.GetPublicInterstitialParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.optional("frontendApi", E.string),
     /*#__PURE__*/ E.optional("publishableKey", E.string),
     /*#__PURE__*/ E.optional("proxyUrl", E.string),

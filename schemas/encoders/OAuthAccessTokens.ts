@@ -9,7 +9,7 @@ import type * as S from "../OAuthAccessTokens.js"
 
 /** Encodes the input of `oauthAccessTokens.verify` as `S.VerifyOAuthAccessTokenParams` does. */
 export const VerifyOAuthAccessTokenParams: E.Encoder<S.VerifyOAuthAccessTokenParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.optional("accessToken", E.string),
     /*#__PURE__*/ E.optional("secret", E.string)
   ])

@@ -9,7 +9,7 @@ import type * as S from "../OAuthApplications.js"
 
 /** Encodes the input of `oauthApplications.create` as `S.CreateOAuthApplicationParams` does. */
 export const CreateOAuthApplicationParams: E.Encoder<S.CreateOAuthApplicationParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("name", E.string),
     /*#__PURE__*/ E.optional("redirectUris", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.array(
       "ReadonlyArray<string>",
@@ -31,17 +31,17 @@ export const CreateOAuthApplicationParams: E.Encoder<S.CreateOAuthApplicationPar
 
 /** Encodes the input of `oauthApplications.delete` as `S.DeleteOAuthApplicationParams` does. */
 export const DeleteOAuthApplicationParams: E.Encoder<S.DeleteOAuthApplicationParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("oauthApplicationId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("oauthApplicationId", E.string)])
 )
 
 /** Encodes the input of `oauthApplications.get` as `S.GetOAuthApplicationParams` does. */
 export const GetOAuthApplicationParams: E.Encoder<S.GetOAuthApplicationParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("oauthApplicationId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("oauthApplicationId", E.string)])
 )
 
 /** Encodes the input of `oauthApplications.list` as `S.ListOAuthApplicationsParams` does. */
 export const ListOAuthApplicationsParams: E.Encoder<S.ListOAuthApplicationsParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
       E.int,
       /*#__PURE__*/ E.greaterThanOrEqualTo(1),
@@ -55,7 +55,7 @@ export const ListOAuthApplicationsParams: E.Encoder<S.ListOAuthApplicationsParam
 
 /** Encodes the input of `oauthApplications.revokeToken` as `S.RevokeOAuthApplicationTokenParams` does. */
 export const RevokeOAuthApplicationTokenParams: E.Encoder<S.RevokeOAuthApplicationTokenParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("oauthApplicationId", E.string),
     /*#__PURE__*/ E.required("token", E.string)
   ])
@@ -63,12 +63,12 @@ export const RevokeOAuthApplicationTokenParams: E.Encoder<S.RevokeOAuthApplicati
 
 /** Encodes the input of `oauthApplications.rotateSecret` as `S.RotateOAuthApplicationSecretParams` does. */
 export const RotateOAuthApplicationSecretParams: E.Encoder<S.RotateOAuthApplicationSecretParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("oauthApplicationId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("oauthApplicationId", E.string)])
 )
 
 /** Encodes the input of `oauthApplications.update` as `S.UpdateOAuthApplicationParams` does. */
 export const UpdateOAuthApplicationParams: E.Encoder<S.UpdateOAuthApplicationParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("oauthApplicationId", E.string),
     /*#__PURE__*/ E.optional("name", /*#__PURE__*/ E.nullable(E.string)),
     /*#__PURE__*/ E.optional("redirectUris", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.array(
@@ -91,7 +91,7 @@ export const UpdateOAuthApplicationParams: E.Encoder<S.UpdateOAuthApplicationPar
 
 /** Encodes the input of `oauthApplications.uploadLogo` as `S.UploadOAuthApplicationLogoParams` does. */
 export const UploadOAuthApplicationLogoParams: E.Encoder<S.UploadOAuthApplicationLogoParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("oauthApplicationId", E.string),
     /*#__PURE__*/ E.optional("uploaderUserId", E.string),
     /*#__PURE__*/ E.required("file", E.file)

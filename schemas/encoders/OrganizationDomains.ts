@@ -9,7 +9,7 @@ import type * as S from "../OrganizationDomains.js"
 
 /** Encodes the input of `organizationDomains.create` as `S.CreateOrganizationDomainParams` does. */
 export const CreateOrganizationDomainParams: E.Encoder<S.CreateOrganizationDomainParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("organizationId", E.string),
     /*#__PURE__*/ E.optional("name", E.string),
     /*#__PURE__*/ E.optional("enrollmentMode", E.string),
@@ -19,7 +19,7 @@ export const CreateOrganizationDomainParams: E.Encoder<S.CreateOrganizationDomai
 
 /** Encodes the input of `organizationDomains.delete` as `S.DeleteOrganizationDomainParams` does. */
 export const DeleteOrganizationDomainParams: E.Encoder<S.DeleteOrganizationDomainParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("organizationId", E.string),
     /*#__PURE__*/ E.required("domainId", E.string)
   ])
@@ -27,7 +27,7 @@ export const DeleteOrganizationDomainParams: E.Encoder<S.DeleteOrganizationDomai
 
 /** Encodes the input of `organizationDomains.list` as `S.ListOrganizationDomainsParams` does. */
 export const ListOrganizationDomainsParams: E.Encoder<S.ListOrganizationDomainsParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("organizationId", E.string),
     /*#__PURE__*/ E.optional("verified", E.string),
     /*#__PURE__*/ E.optional("enrollmentMode", E.string),
@@ -42,7 +42,7 @@ export const ListOrganizationDomainsParams: E.Encoder<S.ListOrganizationDomainsP
 
 /** Encodes the input of `organizationDomains.listAll` as `S.ListAllOrganizationDomainsParams` does. */
 export const ListAllOrganizationDomainsParams: E.Encoder<S.ListAllOrganizationDomainsParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.optional("organizationId", E.string),
     /*#__PURE__*/ E.optional("verified", /*#__PURE__*/ E.literal("true", "false")),
     /*#__PURE__*/ E.optional("enrollmentMode", /*#__PURE__*/ E.array(
@@ -72,7 +72,7 @@ export const ListAllOrganizationDomainsParams: E.Encoder<S.ListAllOrganizationDo
 
 /** Encodes the input of `organizationDomains.update` as `S.UpdateOrganizationDomainParams` does. */
 export const UpdateOrganizationDomainParams: E.Encoder<S.UpdateOrganizationDomainParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("organizationId", E.string),
     /*#__PURE__*/ E.required("domainId", E.string),
     /*#__PURE__*/ E.optional("enrollmentMode", /*#__PURE__*/ E.nullable(E.string)),
@@ -82,7 +82,7 @@ export const UpdateOrganizationDomainParams: E.Encoder<S.UpdateOrganizationDomai
 
 /** Encodes the input of `organizationDomains.verifyOwnership` as `S.VerifyOrganizationDomainOwnershipParams` does. */
 export const VerifyOrganizationDomainOwnershipParams: E.Encoder<S.VerifyOrganizationDomainOwnershipParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("organizationId", E.string),
     /*#__PURE__*/ E.required("domainId", E.string)
   ])

@@ -9,11 +9,11 @@ import type * as S from "../OrganizationInvitations.js"
 
 /** Encodes the input of `organizationInvitations.bulkCreate` as `S.CreateOrganizationInvitationBulkParams` does. */
 export const CreateOrganizationInvitationBulkParams: E.Encoder<S.CreateOrganizationInvitationBulkParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("organizationId", E.string),
     /*#__PURE__*/ E.required("invitations", /*#__PURE__*/ E.array(
       "ReadonlyArray<Struct (Type side)>",
-      /*#__PURE__*/ E.struct("Struct (Type side)", [
+      /*#__PURE__*/ E.struct([
         /*#__PURE__*/ E.required("emailAddress", E.string),
         /*#__PURE__*/ E.optional("inviterUserId", /*#__PURE__*/ E.nullable(E.string)),
         /*#__PURE__*/ E.required("role", E.string),
@@ -35,7 +35,7 @@ export const CreateOrganizationInvitationBulkParams: E.Encoder<S.CreateOrganizat
 
 /** Encodes the input of `organizationInvitations.create` as `S.CreateOrganizationInvitationParams` does. */
 export const CreateOrganizationInvitationParams: E.Encoder<S.CreateOrganizationInvitationParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("organizationId", E.string),
     /*#__PURE__*/ E.required("emailAddress", E.string),
     /*#__PURE__*/ E.optional("inviterUserId", /*#__PURE__*/ E.nullable(E.string)),
@@ -54,7 +54,7 @@ export const CreateOrganizationInvitationParams: E.Encoder<S.CreateOrganizationI
 
 /** Encodes the input of `organizationInvitations.get` as `S.GetOrganizationInvitationParams` does. */
 export const GetOrganizationInvitationParams: E.Encoder<S.GetOrganizationInvitationParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("organizationId", E.string),
     /*#__PURE__*/ E.required("invitationId", E.string)
   ])
@@ -62,7 +62,7 @@ export const GetOrganizationInvitationParams: E.Encoder<S.GetOrganizationInvitat
 
 /** Encodes the input of `organizationInvitations.getAll` as `S.ListInstanceOrganizationInvitationsParams` does. */
 export const ListInstanceOrganizationInvitationsParams: E.Encoder<S.ListInstanceOrganizationInvitationsParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.optional("orderBy", E.string),
     /*#__PURE__*/ E.optional("status", /*#__PURE__*/ E.literal("pending", "accepted", "revoked", "expired")),
     /*#__PURE__*/ E.optional("query", E.string),
@@ -77,7 +77,7 @@ export const ListInstanceOrganizationInvitationsParams: E.Encoder<S.ListInstance
 
 /** Encodes the input of `organizationInvitations.list` as `S.ListOrganizationInvitationsParams` does. */
 export const ListOrganizationInvitationsParams: E.Encoder<S.ListOrganizationInvitationsParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("organizationId", E.string),
     /*#__PURE__*/ E.optional("status", /*#__PURE__*/ E.literal("pending", "accepted", "revoked", "expired")),
     /*#__PURE__*/ E.optional("emailAddress", E.string),
@@ -93,7 +93,7 @@ export const ListOrganizationInvitationsParams: E.Encoder<S.ListOrganizationInvi
 
 /** Encodes the input of `organizationInvitations.listPending` as `S.ListPendingOrganizationInvitationsParams` does. */
 export const ListPendingOrganizationInvitationsParams: E.Encoder<S.ListPendingOrganizationInvitationsParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("organizationId", E.string),
     /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
       E.int,
@@ -106,7 +106,7 @@ export const ListPendingOrganizationInvitationsParams: E.Encoder<S.ListPendingOr
 
 /** Encodes the input of `organizationInvitations.revoke` as `S.RevokeOrganizationInvitationParams` does. */
 export const RevokeOrganizationInvitationParams: E.Encoder<S.RevokeOrganizationInvitationParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("organizationId", E.string),
     /*#__PURE__*/ E.required("invitationId", E.string),
     /*#__PURE__*/ E.optional("requestingUserId", /*#__PURE__*/ E.nullable(E.string))

@@ -9,7 +9,7 @@ import type * as S from "../OrganizationMemberships.js"
 
 /** Encodes the input of `organizationMemberships.create` as `S.CreateOrganizationMembershipParams` does. */
 export const CreateOrganizationMembershipParams: E.Encoder<S.CreateOrganizationMembershipParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("organizationId", E.string),
     /*#__PURE__*/ E.required("userId", E.string),
     /*#__PURE__*/ E.required("role", E.string),
@@ -20,7 +20,7 @@ export const CreateOrganizationMembershipParams: E.Encoder<S.CreateOrganizationM
 
 /** Encodes the input of `organizationMemberships.delete` as `S.DeleteOrganizationMembershipParams` does. */
 export const DeleteOrganizationMembershipParams: E.Encoder<S.DeleteOrganizationMembershipParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("organizationId", E.string),
     /*#__PURE__*/ E.required("userId", E.string)
   ])
@@ -28,7 +28,7 @@ export const DeleteOrganizationMembershipParams: E.Encoder<S.DeleteOrganizationM
 
 /** Encodes the input of `organizationMemberships.list` as `S.ListOrganizationMembershipsParams` does. */
 export const ListOrganizationMembershipsParams: E.Encoder<S.ListOrganizationMembershipsParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("organizationId", E.string),
     /*#__PURE__*/ E.optional("orderBy", E.string),
     /*#__PURE__*/ E.optional("userId", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
@@ -57,7 +57,7 @@ export const ListOrganizationMembershipsParams: E.Encoder<S.ListOrganizationMemb
 
 /** Encodes the input of `organizationMemberships.update` as `S.UpdateOrganizationMembershipParams` does. */
 export const UpdateOrganizationMembershipParams: E.Encoder<S.UpdateOrganizationMembershipParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("organizationId", E.string),
     /*#__PURE__*/ E.required("userId", E.string),
     /*#__PURE__*/ E.required("role", E.string)
@@ -66,7 +66,7 @@ export const UpdateOrganizationMembershipParams: E.Encoder<S.UpdateOrganizationM
 
 /** Encodes the input of `organizationMemberships.updateMetadata` as `S.UpdateOrganizationMembershipMetadataParams` does. */
 export const UpdateOrganizationMembershipMetadataParams: E.Encoder<S.UpdateOrganizationMembershipMetadataParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("organizationId", E.string),
     /*#__PURE__*/ E.required("userId", E.string),
     /*#__PURE__*/ E.optional("publicMetadata", E.metadata),

@@ -9,26 +9,29 @@ import type * as S from "../OrganizationPermissions.js"
 
 /** Encodes the input of `organizationPermissions.create` as `S.CreateOrganizationPermissionParams` does. */
 export const CreateOrganizationPermissionParams: E.Encoder<S.CreateOrganizationPermissionParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("CreateOrganizationPermissionParams", [
-    /*#__PURE__*/ E.required("name", E.string),
-    /*#__PURE__*/ E.required("key", E.string),
-    /*#__PURE__*/ E.optional("description", E.string)
-  ])
+  /*#__PURE__*/ E.struct(
+    [
+      /*#__PURE__*/ E.required("name", E.string),
+      /*#__PURE__*/ E.required("key", E.string),
+      /*#__PURE__*/ E.optional("description", E.string)
+    ],
+    "CreateOrganizationPermissionParams"
+  )
 )
 
 /** Encodes the input of `organizationPermissions.delete` as `S.DeleteOrganizationPermissionParams` does. */
 export const DeleteOrganizationPermissionParams: E.Encoder<S.DeleteOrganizationPermissionParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("permissionId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("permissionId", E.string)])
 )
 
 /** Encodes the input of `organizationPermissions.get` as `S.GetOrganizationPermissionParams` does. */
 export const GetOrganizationPermissionParams: E.Encoder<S.GetOrganizationPermissionParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("permissionId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("permissionId", E.string)])
 )
 
 /** Encodes the input of `organizationPermissions.list` as `S.ListOrganizationPermissionsParams` does. */
 export const ListOrganizationPermissionsParams: E.Encoder<S.ListOrganizationPermissionsParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.optional("query", E.string),
     /*#__PURE__*/ E.optional("orderBy", E.string),
     /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
@@ -42,7 +45,7 @@ export const ListOrganizationPermissionsParams: E.Encoder<S.ListOrganizationPerm
 
 /** Encodes the input of `organizationPermissions.update` as `S.UpdateOrganizationPermissionParams` does. */
 export const UpdateOrganizationPermissionParams: E.Encoder<S.UpdateOrganizationPermissionParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("permissionId", E.string),
     /*#__PURE__*/ E.optional("name", E.string),
     /*#__PURE__*/ E.optional("key", E.string),

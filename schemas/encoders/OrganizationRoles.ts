@@ -9,7 +9,7 @@ import type * as S from "../OrganizationRoles.js"
 
 /** Encodes the input of `organizationRoles.assignPermission` as `S.AssignPermissionToOrganizationRoleParams` does. */
 export const AssignPermissionToOrganizationRoleParams: E.Encoder<S.AssignPermissionToOrganizationRoleParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("organizationRoleId", E.string),
     /*#__PURE__*/ E.required("permissionId", E.string)
   ])
@@ -17,7 +17,7 @@ export const AssignPermissionToOrganizationRoleParams: E.Encoder<S.AssignPermiss
 
 /** Encodes the input of `organizationRoles.create` as `S.CreateOrganizationRoleParams` does. */
 export const CreateOrganizationRoleParams: E.Encoder<S.CreateOrganizationRoleParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("name", E.string),
     /*#__PURE__*/ E.required("key", E.string),
     /*#__PURE__*/ E.optional("description", /*#__PURE__*/ E.nullable(E.string)),
@@ -31,17 +31,17 @@ export const CreateOrganizationRoleParams: E.Encoder<S.CreateOrganizationRolePar
 
 /** Encodes the input of `organizationRoles.delete` as `S.DeleteOrganizationRoleParams` does. */
 export const DeleteOrganizationRoleParams: E.Encoder<S.DeleteOrganizationRoleParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("organizationRoleId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("organizationRoleId", E.string)])
 )
 
 /** Encodes the input of `organizationRoles.get` as `S.GetOrganizationRoleParams` does. */
 export const GetOrganizationRoleParams: E.Encoder<S.GetOrganizationRoleParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("organizationRoleId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("organizationRoleId", E.string)])
 )
 
 /** Encodes the input of `organizationRoles.list` as `S.ListOrganizationRolesParams` does. */
 export const ListOrganizationRolesParams: E.Encoder<S.ListOrganizationRolesParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.optional("query", E.string),
     /*#__PURE__*/ E.optional("orderBy", E.string),
     /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
@@ -55,7 +55,7 @@ export const ListOrganizationRolesParams: E.Encoder<S.ListOrganizationRolesParam
 
 /** Encodes the input of `organizationRoles.removePermission` as `S.RemovePermissionFromOrganizationRoleParams` does. */
 export const RemovePermissionFromOrganizationRoleParams: E.Encoder<S.RemovePermissionFromOrganizationRoleParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("organizationRoleId", E.string),
     /*#__PURE__*/ E.required("permissionId", E.string)
   ])
@@ -63,7 +63,7 @@ export const RemovePermissionFromOrganizationRoleParams: E.Encoder<S.RemovePermi
 
 /** Encodes the input of `organizationRoles.update` as `S.UpdateOrganizationRoleParams` does. */
 export const UpdateOrganizationRoleParams: E.Encoder<S.UpdateOrganizationRoleParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("organizationRoleId", E.string),
     /*#__PURE__*/ E.optional("name", /*#__PURE__*/ E.nullable(E.string)),
     /*#__PURE__*/ E.optional("key", /*#__PURE__*/ E.nullable(E.string)),

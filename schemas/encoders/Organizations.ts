@@ -9,7 +9,7 @@ import type * as S from "../Organizations.js"
 
 /** Encodes the input of `organizations.adjustBillingCreditBalance` as `S.AdjustOrganizationBillingCreditBalanceParams` does. */
 export const AdjustOrganizationBillingCreditBalanceParams: E.Encoder<S.AdjustOrganizationBillingCreditBalanceParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("organizationId", E.string),
     /*#__PURE__*/ E.required("amount", E.int),
     /*#__PURE__*/ E.required("action", /*#__PURE__*/ E.literal("increase", "decrease")),
@@ -21,7 +21,7 @@ export const AdjustOrganizationBillingCreditBalanceParams: E.Encoder<S.AdjustOrg
 
 /** Encodes the input of `organizations.create` as `S.CreateOrganizationParams` does. */
 export const CreateOrganizationParams: E.Encoder<S.CreateOrganizationParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("name", E.string),
     /*#__PURE__*/ E.optional("createdBy", /*#__PURE__*/ E.nullable(E.string)),
     /*#__PURE__*/ E.optional("privateMetadata", /*#__PURE__*/ E.nullable(E.metadata)),
@@ -38,17 +38,16 @@ export const CreateOrganizationParams: E.Encoder<S.CreateOrganizationParams> = /
 
 /** Encodes the input of `organizations.delete` as `S.DeleteOrganizationParams` does. */
 export const DeleteOrganizationParams: E.Encoder<S.DeleteOrganizationParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("organizationId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("organizationId", E.string)])
 )
 
 /** Encodes the input of `organizations.deleteLogo` as `S.DeleteOrganizationLogoParams` does. */
 export const DeleteOrganizationLogoParams: E.Encoder<S.DeleteOrganizationLogoParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("organizationId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("organizationId", E.string)])
 )
 
 /** Encodes the input of `organizations.get` as `S.GetOrganizationParams` does. */
 export const GetOrganizationParams: E.Encoder<S.GetOrganizationParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
   [
     /*#__PURE__*/ E.required("organizationId", E.string),
     /*#__PURE__*/ E.optional("includeMembersCount", E.boolean),
@@ -58,17 +57,17 @@ export const GetOrganizationParams: E.Encoder<S.GetOrganizationParams> = /*#__PU
 
 /** Encodes the input of `organizations.getBillingCreditBalance` as `S.GetOrganizationBillingCreditBalanceParams` does. */
 export const GetOrganizationBillingCreditBalanceParams: E.Encoder<S.GetOrganizationBillingCreditBalanceParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("organizationId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("organizationId", E.string)])
 )
 
 /** Encodes the input of `organizations.getBillingSubscription` as `S.GetOrganizationBillingSubscriptionParams` does. */
 export const GetOrganizationBillingSubscriptionParams: E.Encoder<S.GetOrganizationBillingSubscriptionParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("organizationId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("organizationId", E.string)])
 )
 
 /** Encodes the input of `organizations.list` as `S.ListOrganizationsParams` does. */
 export const ListOrganizationsParams: E.Encoder<S.ListOrganizationsParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.optional("includeMembersCount", E.boolean),
     /*#__PURE__*/ E.optional("includeMissingMemberWithElevatedPermissions", E.boolean),
     /*#__PURE__*/ E.optional("query", E.string),
@@ -86,7 +85,7 @@ export const ListOrganizationsParams: E.Encoder<S.ListOrganizationsParams> = /*#
 
 /** Encodes the input of `organizations.mergeMetadata` as `S.MergeOrganizationMetadataParams` does. */
 export const MergeOrganizationMetadataParams: E.Encoder<S.MergeOrganizationMetadataParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("organizationId", E.string),
     /*#__PURE__*/ E.optional("publicMetadata", E.metadata),
     /*#__PURE__*/ E.optional("privateMetadata", E.metadata)
@@ -95,7 +94,7 @@ export const MergeOrganizationMetadataParams: E.Encoder<S.MergeOrganizationMetad
 
 /** Encodes the input of `organizations.replaceMetadata` as `S.ReplaceOrganizationMetadataParams` does. */
 export const ReplaceOrganizationMetadataParams: E.Encoder<S.ReplaceOrganizationMetadataParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("organizationId", E.string),
     /*#__PURE__*/ E.optional("publicMetadata", E.metadata),
     /*#__PURE__*/ E.optional("privateMetadata", E.metadata)
@@ -104,7 +103,7 @@ export const ReplaceOrganizationMetadataParams: E.Encoder<S.ReplaceOrganizationM
 
 /** Encodes the input of `organizations.update` as `S.UpdateOrganizationParams` does. */
 export const UpdateOrganizationParams: E.Encoder<S.UpdateOrganizationParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("organizationId", E.string),
     /*#__PURE__*/ E.optional("name", /*#__PURE__*/ E.nullable(E.string)),
     /*#__PURE__*/ E.optional("slug", /*#__PURE__*/ E.nullable(E.string)),
@@ -120,7 +119,7 @@ export const UpdateOrganizationParams: E.Encoder<S.UpdateOrganizationParams> = /
 
 /** Encodes the input of `organizations.uploadLogo` as `S.UploadOrganizationLogoParams` does. */
 export const UploadOrganizationLogoParams: E.Encoder<S.UploadOrganizationLogoParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("organizationId", E.string),
     /*#__PURE__*/ E.optional("uploaderUserId", E.string),
     /*#__PURE__*/ E.required("file", E.file)

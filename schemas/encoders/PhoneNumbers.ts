@@ -9,7 +9,7 @@ import type * as S from "../PhoneNumbers.js"
 
 /** Encodes the input of `phoneNumbers.attemptVerification` as `S.AttemptPhoneNumberVerificationParams` does. */
 export const AttemptPhoneNumberVerificationParams: E.Encoder<S.AttemptPhoneNumberVerificationParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("phoneNumberId", E.string),
     /*#__PURE__*/ E.required("verificationId", E.string),
     /*#__PURE__*/ E.required("code", E.string)
@@ -18,7 +18,7 @@ export const AttemptPhoneNumberVerificationParams: E.Encoder<S.AttemptPhoneNumbe
 
 /** Encodes the input of `phoneNumbers.create` as `S.CreatePhoneNumberParams` does. */
 export const CreatePhoneNumberParams: E.Encoder<S.CreatePhoneNumberParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("userId", E.string),
     /*#__PURE__*/ E.required("phoneNumber", E.string),
     /*#__PURE__*/ E.optional("verified", /*#__PURE__*/ E.nullable(E.boolean)),
@@ -29,23 +29,22 @@ export const CreatePhoneNumberParams: E.Encoder<S.CreatePhoneNumberParams> = /*#
 
 /** Encodes the input of `phoneNumbers.delete` as `S.DeletePhoneNumberParams` does. */
 export const DeletePhoneNumberParams: E.Encoder<S.DeletePhoneNumberParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("phoneNumberId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("phoneNumberId", E.string)])
 )
 
 /** Encodes the input of `phoneNumbers.get` as `S.GetPhoneNumberParams` does. */
-export const GetPhoneNumberParams: E.Encoder<S.GetPhoneNumberParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [/*#__PURE__*/ E.required("phoneNumberId", E.string)]
-))
+export const GetPhoneNumberParams: E.Encoder<S.GetPhoneNumberParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("phoneNumberId", E.string)
+]))
 
 /** Encodes the input of `phoneNumbers.prepareVerification` as `S.PreparePhoneNumberVerificationParams` does. */
 export const PreparePhoneNumberVerificationParams: E.Encoder<S.PreparePhoneNumberVerificationParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("phoneNumberId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("phoneNumberId", E.string)])
 )
 
 /** Encodes the input of `phoneNumbers.replaceForUser` as `S.ReplaceUserPhoneNumberParams` does. */
 export const ReplaceUserPhoneNumberParams: E.Encoder<S.ReplaceUserPhoneNumberParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("userId", E.string),
     /*#__PURE__*/ E.required("phoneNumber", E.string),
     /*#__PURE__*/ E.optional("identificationStatus", /*#__PURE__*/ E.literal("verified", "reserved", "unverified"))
@@ -54,7 +53,7 @@ export const ReplaceUserPhoneNumberParams: E.Encoder<S.ReplaceUserPhoneNumberPar
 
 /** Encodes the input of `phoneNumbers.update` as `S.UpdatePhoneNumberParams` does. */
 export const UpdatePhoneNumberParams: E.Encoder<S.UpdatePhoneNumberParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("phoneNumberId", E.string),
     /*#__PURE__*/ E.optional("verified", /*#__PURE__*/ E.nullable(E.boolean)),
     /*#__PURE__*/ E.optional("primary", /*#__PURE__*/ E.nullable(E.boolean)),

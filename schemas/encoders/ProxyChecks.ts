@@ -9,7 +9,7 @@ import type * as S from "../ProxyChecks.js"
 
 /** Encodes the input of `proxyChecks.verify` as `S.VerifyDomainProxyParams` does. */
 export const VerifyDomainProxyParams: E.Encoder<S.VerifyDomainProxyParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.optional("domainId", E.string),
     /*#__PURE__*/ E.optional("proxyUrl", E.string)
   ])

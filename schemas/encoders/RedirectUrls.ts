@@ -9,28 +9,31 @@ import type * as S from "../RedirectUrls.js"
 
 /** Encodes the input of `redirectUrls.create` as `S.CreateRedirectURLParams` does. */
 export const CreateRedirectURLParams: E.Encoder<S.CreateRedirectURLParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("CreateRedirectURLParams", [/*#__PURE__*/ E.required("url", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("url", E.string)], "CreateRedirectURLParams")
 )
 
 /** Encodes the input of `redirectUrls.delete` as `S.DeleteRedirectURLParams` does. */
 export const DeleteRedirectURLParams: E.Encoder<S.DeleteRedirectURLParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("DeleteRedirectURLParams", [/*#__PURE__*/ E.required("id", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("id", E.string)], "DeleteRedirectURLParams")
 )
 
 /** Encodes the input of `redirectUrls.get` as `S.GetRedirectURLParams` does. */
 export const GetRedirectURLParams: E.Encoder<S.GetRedirectURLParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "GetRedirectURLParams",
-  [/*#__PURE__*/ E.required("id", E.string)]
+  [/*#__PURE__*/ E.required("id", E.string)],
+  "GetRedirectURLParams"
 ))
 
 /** Encodes the input of `redirectUrls.list` as `S.ListRedirectURLsParams` does. */
 export const ListRedirectURLsParams: E.Encoder<S.ListRedirectURLsParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("ListRedirectURLsParams", [
-    /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
-      E.int,
-      /*#__PURE__*/ E.greaterThanOrEqualTo(1),
-      /*#__PURE__*/ E.lessThanOrEqualTo(500)
-    )),
-    /*#__PURE__*/ E.optional("offset", /*#__PURE__*/ E.refine(E.int, /*#__PURE__*/ E.greaterThanOrEqualTo(0)))
-  ])
+  /*#__PURE__*/ E.struct(
+    [
+      /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
+        E.int,
+        /*#__PURE__*/ E.greaterThanOrEqualTo(1),
+        /*#__PURE__*/ E.lessThanOrEqualTo(500)
+      )),
+      /*#__PURE__*/ E.optional("offset", /*#__PURE__*/ E.refine(E.int, /*#__PURE__*/ E.greaterThanOrEqualTo(0)))
+    ],
+    "ListRedirectURLsParams"
+  )
 )

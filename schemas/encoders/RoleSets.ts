@@ -9,7 +9,7 @@ import type * as S from "../RoleSets.js"
 
 /** Encodes the input of `roleSets.addRoles` as `S.AddRolesToRoleSetParams` does. */
 export const AddRolesToRoleSetParams: E.Encoder<S.AddRolesToRoleSetParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("roleSetKeyOrId", E.string),
     /*#__PURE__*/ E.required("roleKeys", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
     /*#__PURE__*/ E.optional("defaultRoleKey", E.string),
@@ -18,56 +18,46 @@ export const AddRolesToRoleSetParams: E.Encoder<S.AddRolesToRoleSetParams> = /*#
 )
 
 /** Encodes the input of `roleSets.create` as `S.CreateRoleSetParams` does. */
-export const CreateRoleSetParams: E.Encoder<S.CreateRoleSetParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [
-    /*#__PURE__*/ E.required("name", E.string),
-    /*#__PURE__*/ E.optional("key", E.string),
-    /*#__PURE__*/ E.optional("description", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.required("defaultRoleKey", E.string),
-    /*#__PURE__*/ E.required("creatorRoleKey", E.string),
-    /*#__PURE__*/ E.optional("type", /*#__PURE__*/ E.literal("initial", "custom")),
-    /*#__PURE__*/ E.required("roles", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string))
-  ]
-))
+export const CreateRoleSetParams: E.Encoder<S.CreateRoleSetParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("name", E.string),
+  /*#__PURE__*/ E.optional("key", E.string),
+  /*#__PURE__*/ E.optional("description", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.required("defaultRoleKey", E.string),
+  /*#__PURE__*/ E.required("creatorRoleKey", E.string),
+  /*#__PURE__*/ E.optional("type", /*#__PURE__*/ E.literal("initial", "custom")),
+  /*#__PURE__*/ E.required("roles", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string))
+]))
 
 /** Encodes the input of `roleSets.get` as `S.GetRoleSetParams` does. */
-export const GetRoleSetParams: E.Encoder<S.GetRoleSetParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [/*#__PURE__*/ E.required("roleSetKeyOrId", E.string)]
-))
+export const GetRoleSetParams: E.Encoder<S.GetRoleSetParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("roleSetKeyOrId", E.string)
+]))
 
 /** Encodes the input of `roleSets.list` as `S.ListRoleSetsParams` does. */
-export const ListRoleSetsParams: E.Encoder<S.ListRoleSetsParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [
-    /*#__PURE__*/ E.optional("query", E.string),
-    /*#__PURE__*/ E.optional("orderBy", E.string),
-    /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
-      E.int,
-      /*#__PURE__*/ E.greaterThanOrEqualTo(1),
-      /*#__PURE__*/ E.lessThanOrEqualTo(500)
-    )),
-    /*#__PURE__*/ E.optional("offset", /*#__PURE__*/ E.refine(E.int, /*#__PURE__*/ E.greaterThanOrEqualTo(0)))
-  ]
-))
+export const ListRoleSetsParams: E.Encoder<S.ListRoleSetsParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.optional("query", E.string),
+  /*#__PURE__*/ E.optional("orderBy", E.string),
+  /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
+    E.int,
+    /*#__PURE__*/ E.greaterThanOrEqualTo(1),
+    /*#__PURE__*/ E.lessThanOrEqualTo(500)
+  )),
+  /*#__PURE__*/ E.optional("offset", /*#__PURE__*/ E.refine(E.int, /*#__PURE__*/ E.greaterThanOrEqualTo(0)))
+]))
 
 /** Encodes the input of `roleSets.replace` as `S.ReplaceRoleSetParams` does. */
-export const ReplaceRoleSetParams: E.Encoder<S.ReplaceRoleSetParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [
-    /*#__PURE__*/ E.required("roleSetKeyOrId", E.string),
-    /*#__PURE__*/ E.required("destRoleSetKey", E.string),
-    /*#__PURE__*/ E.optional("reassignmentMappings", /*#__PURE__*/ E.record(
-      "{ readonly [x: string]: string }",
-      E.string
-    ))
-  ]
-))
+export const ReplaceRoleSetParams: E.Encoder<S.ReplaceRoleSetParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("roleSetKeyOrId", E.string),
+  /*#__PURE__*/ E.required("destRoleSetKey", E.string),
+  /*#__PURE__*/ E.optional("reassignmentMappings", /*#__PURE__*/ E.record(
+    "{ readonly [x: string]: string }",
+    E.string
+  ))
+]))
 
 /** Encodes the input of `roleSets.replaceRole` as `S.ReplaceRoleInRoleSetParams` does. */
 export const ReplaceRoleInRoleSetParams: E.Encoder<S.ReplaceRoleInRoleSetParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("roleSetKeyOrId", E.string),
     /*#__PURE__*/ E.required("roleKey", E.string),
     /*#__PURE__*/ E.required("toRoleKey", E.string)
@@ -75,15 +65,12 @@ export const ReplaceRoleInRoleSetParams: E.Encoder<S.ReplaceRoleInRoleSetParams>
 )
 
 /** Encodes the input of `roleSets.update` as `S.UpdateRoleSetParams` does. */
-export const UpdateRoleSetParams: E.Encoder<S.UpdateRoleSetParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [
-    /*#__PURE__*/ E.required("roleSetKeyOrId", E.string),
-    /*#__PURE__*/ E.optional("name", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("key", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("description", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("type", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.literal("initial"))),
-    /*#__PURE__*/ E.optional("defaultRoleKey", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("creatorRoleKey", /*#__PURE__*/ E.nullable(E.string))
-  ]
-))
+export const UpdateRoleSetParams: E.Encoder<S.UpdateRoleSetParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("roleSetKeyOrId", E.string),
+  /*#__PURE__*/ E.optional("name", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("key", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("description", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("type", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.literal("initial"))),
+  /*#__PURE__*/ E.optional("defaultRoleKey", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("creatorRoleKey", /*#__PURE__*/ E.nullable(E.string))
+]))

@@ -9,7 +9,7 @@ import type * as S from "../SamlConnections.js"
 
 /** Encodes the input of `samlConnections.create` as `S.CreateSAMLConnectionParams` does. */
 export const CreateSAMLConnectionParams: E.Encoder<S.CreateSAMLConnectionParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("name", E.string),
     /*#__PURE__*/ E.optional("domain", E.string),
     /*#__PURE__*/ E.optional("domains", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
@@ -25,7 +25,7 @@ export const CreateSAMLConnectionParams: E.Encoder<S.CreateSAMLConnectionParams>
     /*#__PURE__*/ E.optional("idpMetadataUrl", /*#__PURE__*/ E.nullable(E.string)),
     /*#__PURE__*/ E.optional("idpMetadata", /*#__PURE__*/ E.nullable(E.string)),
     /*#__PURE__*/ E.optional("organizationId", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("attributeMapping", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.struct("Struct (Type side)", [
+    /*#__PURE__*/ E.optional("attributeMapping", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.struct([
       /*#__PURE__*/ E.optional("userId", E.string),
       /*#__PURE__*/ E.optional("emailAddress", E.string),
       /*#__PURE__*/ E.optional("firstName", E.string),
@@ -33,28 +33,28 @@ export const CreateSAMLConnectionParams: E.Encoder<S.CreateSAMLConnectionParams>
     ]))),
     /*#__PURE__*/ E.optional("forceAuthn", E.boolean),
     /*#__PURE__*/ E.optional("loginHint", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.struct(
-      "{ readonly mode: \"email_address\" | \"custom_attribute\" | \"off\"; readonly source?: string | undefined }",
       [
         /*#__PURE__*/ E.required("mode", /*#__PURE__*/ E.literal("email_address", "custom_attribute", "off")),
         /*#__PURE__*/ E.optional("source", E.string)
-      ]
+      ],
+      "{ readonly mode: \"email_address\" | \"custom_attribute\" | \"off\"; readonly source?: string | undefined }"
     )))
   ])
 )
 
 /** Encodes the input of `samlConnections.delete` as `S.DeleteSAMLConnectionParams` does. */
 export const DeleteSAMLConnectionParams: E.Encoder<S.DeleteSAMLConnectionParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("samlConnectionId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("samlConnectionId", E.string)])
 )
 
 /** Encodes the input of `samlConnections.get` as `S.GetSAMLConnectionParams` does. */
 export const GetSAMLConnectionParams: E.Encoder<S.GetSAMLConnectionParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("samlConnectionId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("samlConnectionId", E.string)])
 )
 
 /** Encodes the input of `samlConnections.list` as `S.ListSAMLConnectionsParams` does. */
 export const ListSAMLConnectionsParams: E.Encoder<S.ListSAMLConnectionsParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
       E.int,
       /*#__PURE__*/ E.greaterThanOrEqualTo(1),
@@ -69,7 +69,7 @@ export const ListSAMLConnectionsParams: E.Encoder<S.ListSAMLConnectionsParams> =
 
 /** Encodes the input of `samlConnections.update` as `S.UpdateSAMLConnectionParams` does. */
 export const UpdateSAMLConnectionParams: E.Encoder<S.UpdateSAMLConnectionParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("samlConnectionId", E.string),
     /*#__PURE__*/ E.optional("name", /*#__PURE__*/ E.nullable(E.string)),
     /*#__PURE__*/ E.optional("domain", /*#__PURE__*/ E.nullable(E.string)),
@@ -83,7 +83,7 @@ export const UpdateSAMLConnectionParams: E.Encoder<S.UpdateSAMLConnectionParams>
     /*#__PURE__*/ E.optional("idpMetadataUrl", /*#__PURE__*/ E.nullable(E.string)),
     /*#__PURE__*/ E.optional("idpMetadata", /*#__PURE__*/ E.nullable(E.string)),
     /*#__PURE__*/ E.optional("organizationId", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("attributeMapping", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.struct("Struct (Type side)", [
+    /*#__PURE__*/ E.optional("attributeMapping", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.struct([
       /*#__PURE__*/ E.optional("userId", E.string),
       /*#__PURE__*/ E.optional("emailAddress", E.string),
       /*#__PURE__*/ E.optional("firstName", E.string),
@@ -97,11 +97,11 @@ export const UpdateSAMLConnectionParams: E.Encoder<S.UpdateSAMLConnectionParams>
     /*#__PURE__*/ E.optional("allowOrganizationAccountLinking", /*#__PURE__*/ E.nullable(E.boolean)),
     /*#__PURE__*/ E.optional("forceAuthn", E.boolean),
     /*#__PURE__*/ E.optional("loginHint", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.struct(
-      "{ readonly mode: \"email_address\" | \"custom_attribute\" | \"off\"; readonly source?: string | undefined }",
       [
         /*#__PURE__*/ E.required("mode", /*#__PURE__*/ E.literal("email_address", "custom_attribute", "off")),
         /*#__PURE__*/ E.optional("source", E.string)
-      ]
+      ],
+      "{ readonly mode: \"email_address\" | \"custom_attribute\" | \"off\"; readonly source?: string | undefined }"
     ))),
     /*#__PURE__*/ E.optional("consentVerifiedDomainsDeletion", /*#__PURE__*/ E.nullable(E.boolean))
   ])

@@ -9,13 +9,13 @@ import type * as S from "../ScimDirectories.js"
 
 /** Encodes the input of `scimDirectories.create` as `S.CreateSCIMDirectoryParams` does. */
 export const CreateSCIMDirectoryParams: E.Encoder<S.CreateSCIMDirectoryParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("enterpriseConnectionId", E.string),
     /*#__PURE__*/ E.optional("name", E.string),
     /*#__PURE__*/ E.required("provider", E.string),
     /*#__PURE__*/ E.optional("groupRoleMappings", /*#__PURE__*/ E.array(
       "ReadonlyArray<Struct (Type side)>",
-      /*#__PURE__*/ E.struct("Struct (Type side)", [
+      /*#__PURE__*/ E.struct([
         /*#__PURE__*/ E.required("scimGroupId", E.string),
         /*#__PURE__*/ E.optional("scimGroupDisplayName", /*#__PURE__*/ E.refine(E.string, /*#__PURE__*/ E.maxLength(
           255
@@ -29,7 +29,7 @@ export const CreateSCIMDirectoryParams: E.Encoder<S.CreateSCIMDirectoryParams> =
 
 /** Encodes the input of `scimDirectories.createGroupRoleMapping` as `S.CreateSCIMGroupRoleMappingParams` does. */
 export const CreateSCIMGroupRoleMappingParams: E.Encoder<S.CreateSCIMGroupRoleMappingParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("scimDirectoryId", E.string),
     /*#__PURE__*/ E.required("scimGroupId", E.string),
     /*#__PURE__*/ E.required("roleId", E.string),
@@ -39,12 +39,12 @@ export const CreateSCIMGroupRoleMappingParams: E.Encoder<S.CreateSCIMGroupRoleMa
 
 /** Encodes the input of `scimDirectories.delete` as `S.DeleteSCIMDirectoryParams` does. */
 export const DeleteSCIMDirectoryParams: E.Encoder<S.DeleteSCIMDirectoryParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("scimDirectoryId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("scimDirectoryId", E.string)])
 )
 
 /** Encodes the input of `scimDirectories.deleteGroupRoleMapping` as `S.DeleteSCIMGroupRoleMappingParams` does. */
 export const DeleteSCIMGroupRoleMappingParams: E.Encoder<S.DeleteSCIMGroupRoleMappingParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("scimDirectoryId", E.string),
     /*#__PURE__*/ E.required("mappingId", E.string)
   ])
@@ -52,33 +52,36 @@ export const DeleteSCIMGroupRoleMappingParams: E.Encoder<S.DeleteSCIMGroupRoleMa
 
 /** Encodes the input of `scimDirectories.get` as `S.GetSCIMDirectoryParams` does. */
 export const GetSCIMDirectoryParams: E.Encoder<S.GetSCIMDirectoryParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("scimDirectoryId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("scimDirectoryId", E.string)])
 )
 
 /** Encodes the input of `scimDirectories.list` as `S.ListSCIMDirectoriesParams` does. */
 export const ListSCIMDirectoriesParams: E.Encoder<S.ListSCIMDirectoriesParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("ListSCIMDirectoriesParams", [
-    /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
-      E.int,
-      /*#__PURE__*/ E.greaterThanOrEqualTo(1),
-      /*#__PURE__*/ E.lessThanOrEqualTo(500)
-    )),
-    /*#__PURE__*/ E.optional("offset", /*#__PURE__*/ E.refine(E.int, /*#__PURE__*/ E.greaterThanOrEqualTo(0)))
-  ])
+  /*#__PURE__*/ E.struct(
+    [
+      /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
+        E.int,
+        /*#__PURE__*/ E.greaterThanOrEqualTo(1),
+        /*#__PURE__*/ E.lessThanOrEqualTo(500)
+      )),
+      /*#__PURE__*/ E.optional("offset", /*#__PURE__*/ E.refine(E.int, /*#__PURE__*/ E.greaterThanOrEqualTo(0)))
+    ],
+    "ListSCIMDirectoriesParams"
+  )
 )
 
 /** Encodes the input of `scimDirectories.listGroupRoleMappings` as `S.ListSCIMGroupRoleMappingsParams` does. */
 export const ListSCIMGroupRoleMappingsParams: E.Encoder<S.ListSCIMGroupRoleMappingsParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("scimDirectoryId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("scimDirectoryId", E.string)])
 )
 
 /** Encodes the input of `scimDirectories.replaceGroupRoleMappings` as `S.ReplaceSCIMGroupRoleMappingsParams` does. */
 export const ReplaceSCIMGroupRoleMappingsParams: E.Encoder<S.ReplaceSCIMGroupRoleMappingsParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("scimDirectoryId", E.string),
     /*#__PURE__*/ E.required("mappings", /*#__PURE__*/ E.array(
       "ReadonlyArray<Struct (Type side)>",
-      /*#__PURE__*/ E.struct("Struct (Type side)", [
+      /*#__PURE__*/ E.struct([
         /*#__PURE__*/ E.required("scimGroupId", E.string),
         /*#__PURE__*/ E.required("roleId", E.string)
       ])
@@ -88,12 +91,12 @@ export const ReplaceSCIMGroupRoleMappingsParams: E.Encoder<S.ReplaceSCIMGroupRol
 
 /** Encodes the input of `scimDirectories.rotateApiKey` as `S.RotateSCIMDirectoryAPIKeyParams` does. */
 export const RotateSCIMDirectoryAPIKeyParams: E.Encoder<S.RotateSCIMDirectoryAPIKeyParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("scimDirectoryId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("scimDirectoryId", E.string)])
 )
 
 /** Encodes the input of `scimDirectories.update` as `S.UpdateSCIMDirectoryParams` does. */
 export const UpdateSCIMDirectoryParams: E.Encoder<S.UpdateSCIMDirectoryParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("scimDirectoryId", E.string),
     /*#__PURE__*/ E.optional("name", E.string),
     /*#__PURE__*/ E.optional("enabled", E.boolean),

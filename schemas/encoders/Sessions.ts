@@ -8,14 +8,14 @@ import * as E from "../../src/internal/encode.js"
 import type * as S from "../Sessions.js"
 
 /** Encodes the input of `sessions.create` as `S.CreateSessionParams` does. */
-export const CreateSessionParams: E.Encoder<S.CreateSessionParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [/*#__PURE__*/ E.required("userId", E.string), /*#__PURE__*/ E.optional("activeOrganizationId", E.string)]
-))
+export const CreateSessionParams: E.Encoder<S.CreateSessionParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("userId", E.string),
+  /*#__PURE__*/ E.optional("activeOrganizationId", E.string)
+]))
 
 /** Encodes the input of `sessions.createToken` as `S.CreateSessionTokenParams` does. */
 export const CreateSessionTokenParams: E.Encoder<S.CreateSessionTokenParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("sessionId", E.string),
     /*#__PURE__*/ E.optional("expiresInSeconds", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.refine(
       E.int,
@@ -27,7 +27,7 @@ export const CreateSessionTokenParams: E.Encoder<S.CreateSessionTokenParams> = /
 
 /** Encodes the input of `sessions.createTokenFromTemplate` as `S.CreateSessionTokenFromTemplateParams` does. */
 export const CreateSessionTokenFromTemplateParams: E.Encoder<S.CreateSessionTokenFromTemplateParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("sessionId", E.string),
     /*#__PURE__*/ E.required("templateName", E.string),
     /*#__PURE__*/ E.optional("expiresInSeconds", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.refine(
@@ -39,51 +39,43 @@ export const CreateSessionTokenFromTemplateParams: E.Encoder<S.CreateSessionToke
 )
 
 /** Encodes the input of `sessions.get` as `S.GetSessionParams` does. */
-export const GetSessionParams: E.Encoder<S.GetSessionParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [/*#__PURE__*/ E.required("sessionId", E.string)]
-))
+export const GetSessionParams: E.Encoder<S.GetSessionParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("sessionId", E.string)
+]))
 
 /** Encodes the input of `sessions.list` as `S.GetSessionListParams` does. */
-export const GetSessionListParams: E.Encoder<S.GetSessionListParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [
-    /*#__PURE__*/ E.optional("clientId", E.string),
-    /*#__PURE__*/ E.optional("userId", E.string),
-    /*#__PURE__*/ E.optional("status", /*#__PURE__*/ E.literal(
-      "abandoned",
-      "active",
-      "ended",
-      "expired",
-      "removed",
-      "replaced",
-      "revoked"
-    )),
-    /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
-      E.int,
-      /*#__PURE__*/ E.greaterThanOrEqualTo(1),
-      /*#__PURE__*/ E.lessThanOrEqualTo(500)
-    )),
-    /*#__PURE__*/ E.optional("offset", /*#__PURE__*/ E.refine(E.int, /*#__PURE__*/ E.greaterThanOrEqualTo(0)))
-  ]
-))
+export const GetSessionListParams: E.Encoder<S.GetSessionListParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.optional("clientId", E.string),
+  /*#__PURE__*/ E.optional("userId", E.string),
+  /*#__PURE__*/ E.optional("status", /*#__PURE__*/ E.literal(
+    "abandoned",
+    "active",
+    "ended",
+    "expired",
+    "removed",
+    "replaced",
+    "revoked"
+  )),
+  /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
+    E.int,
+    /*#__PURE__*/ E.greaterThanOrEqualTo(1),
+    /*#__PURE__*/ E.lessThanOrEqualTo(500)
+  )),
+  /*#__PURE__*/ E.optional("offset", /*#__PURE__*/ E.refine(E.int, /*#__PURE__*/ E.greaterThanOrEqualTo(0)))
+]))
 
 /** Encodes the input of `sessions.refresh` as `S.RefreshSessionParams` does. */
-export const RefreshSessionParams: E.Encoder<S.RefreshSessionParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [
-    /*#__PURE__*/ E.required("sessionId", E.string),
-    /*#__PURE__*/ E.required("expiredToken", E.string),
-    /*#__PURE__*/ E.required("refreshToken", E.string),
-    /*#__PURE__*/ E.required("requestOrigin", E.string),
-    /*#__PURE__*/ E.optional("requestHeaders", /*#__PURE__*/ E.nullable(E.metadata)),
-    /*#__PURE__*/ E.optional("format", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.literal("token", "cookie"))),
-    /*#__PURE__*/ E.optional("requestOriginatingIp", /*#__PURE__*/ E.nullable(E.string))
-  ]
-))
+export const RefreshSessionParams: E.Encoder<S.RefreshSessionParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("sessionId", E.string),
+  /*#__PURE__*/ E.required("expiredToken", E.string),
+  /*#__PURE__*/ E.required("refreshToken", E.string),
+  /*#__PURE__*/ E.required("requestOrigin", E.string),
+  /*#__PURE__*/ E.optional("requestHeaders", /*#__PURE__*/ E.nullable(E.metadata)),
+  /*#__PURE__*/ E.optional("format", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.literal("token", "cookie"))),
+  /*#__PURE__*/ E.optional("requestOriginatingIp", /*#__PURE__*/ E.nullable(E.string))
+]))
 
 /** Encodes the input of `sessions.revoke` as `S.RevokeSessionParams` does. */
-export const RevokeSessionParams: E.Encoder<S.RevokeSessionParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [/*#__PURE__*/ E.required("sessionId", E.string)]
-))
+export const RevokeSessionParams: E.Encoder<S.RevokeSessionParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("sessionId", E.string)
+]))

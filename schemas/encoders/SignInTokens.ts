@@ -9,7 +9,7 @@ import type * as S from "../SignInTokens.js"
 
 /** Encodes the input of `signInTokens.create` as `S.CreateSignInTokenParams` does. */
 export const CreateSignInTokenParams: E.Encoder<S.CreateSignInTokenParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("userId", E.string),
     /*#__PURE__*/ E.optional("orgId", /*#__PURE__*/ E.nullable(E.string)),
     /*#__PURE__*/ E.optional("expiresInSeconds", /*#__PURE__*/ E.nullable(/*#__PURE__*/ E.refine(
@@ -21,5 +21,5 @@ export const CreateSignInTokenParams: E.Encoder<S.CreateSignInTokenParams> = /*#
 
 /** Encodes the input of `signInTokens.revoke` as `S.RevokeSignInTokenParams` does. */
 export const RevokeSignInTokenParams: E.Encoder<S.RevokeSignInTokenParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("signInTokenId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("signInTokenId", E.string)])
 )

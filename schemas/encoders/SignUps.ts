@@ -9,16 +9,13 @@ import type * as S from "../SignUps.js"
 
 /** Encodes the input of `signUps.get` as `S.GetSignUpParams` does. */
 export const GetSignUpParams: E.Encoder<S.GetSignUpParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "GetSignUpParams",
-  [/*#__PURE__*/ E.required("id", E.string)]
+  [/*#__PURE__*/ E.required("id", E.string)],
+  "GetSignUpParams"
 ))
 
 /** Encodes the input of `signUps.update` as `S.UpdateSignUpParams` does. */
-export const UpdateSignUpParams: E.Encoder<S.UpdateSignUpParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [
-    /*#__PURE__*/ E.required("id", E.string),
-    /*#__PURE__*/ E.optional("externalId", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("customAction", /*#__PURE__*/ E.nullable(E.boolean))
-  ]
-))
+export const UpdateSignUpParams: E.Encoder<S.UpdateSignUpParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("id", E.string),
+  /*#__PURE__*/ E.optional("externalId", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("customAction", /*#__PURE__*/ E.nullable(E.boolean))
+]))

@@ -9,7 +9,7 @@ import type * as S from "../Users.js"
 
 /** Encodes the input of `users.adjustBillingCreditBalance` as `S.AdjustUserBillingCreditBalanceParams` does. */
 export const AdjustUserBillingCreditBalanceParams: E.Encoder<S.AdjustUserBillingCreditBalanceParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("userId", E.string),
     /*#__PURE__*/ E.required("amount", E.int),
     /*#__PURE__*/ E.required("action", /*#__PURE__*/ E.literal("increase", "decrease")),
@@ -20,123 +20,109 @@ export const AdjustUserBillingCreditBalanceParams: E.Encoder<S.AdjustUserBilling
 )
 
 /** Encodes the input of `users.ban` as `S.BanUserParams` does. */
-export const BanUserParams: E.Encoder<S.BanUserParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [/*#__PURE__*/ E.required("userId", E.string)]
-))
+export const BanUserParams: E.Encoder<S.BanUserParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("userId", E.string)
+]))
 
 /** Encodes the input of `users.bulkBan` as `S.UsersBanParams` does. */
-export const UsersBanParams: E.Encoder<S.UsersBanParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [
-    /*#__PURE__*/ E.required("userIds", /*#__PURE__*/ E.array(
-      "ReadonlyArray<string>",
-      E.string,
-      /*#__PURE__*/ E.minItems(1),
-      /*#__PURE__*/ E.maxItems(50)
-    ))
-  ]
-))
+export const UsersBanParams: E.Encoder<S.UsersBanParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("userIds", /*#__PURE__*/ E.array(
+    "ReadonlyArray<string>",
+    E.string,
+    /*#__PURE__*/ E.minItems(1),
+    /*#__PURE__*/ E.maxItems(50)
+  ))
+]))
 
 /** Encodes the input of `users.bulkUnban` as `S.UsersUnbanParams` does. */
-export const UsersUnbanParams: E.Encoder<S.UsersUnbanParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [
-    /*#__PURE__*/ E.required("userIds", /*#__PURE__*/ E.array(
-      "ReadonlyArray<string>",
-      E.string,
-      /*#__PURE__*/ E.minItems(1),
-      /*#__PURE__*/ E.maxItems(50)
-    ))
-  ]
-))
+export const UsersUnbanParams: E.Encoder<S.UsersUnbanParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("userIds", /*#__PURE__*/ E.array(
+    "ReadonlyArray<string>",
+    E.string,
+    /*#__PURE__*/ E.minItems(1),
+    /*#__PURE__*/ E.maxItems(50)
+  ))
+]))
 
 /** Encodes the input of `users.count` as `S.GetUsersCountParams` does. */
-export const GetUsersCountParams: E.Encoder<S.GetUsersCountParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [
-    /*#__PURE__*/ E.optional("emailAddress", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
-    /*#__PURE__*/ E.optional("phoneNumber", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
-    /*#__PURE__*/ E.optional("externalId", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
-    /*#__PURE__*/ E.optional("username", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
-    /*#__PURE__*/ E.optional("web3Wallet", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
-    /*#__PURE__*/ E.optional("userId", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
-    /*#__PURE__*/ E.optional("organizationId", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
-    /*#__PURE__*/ E.optional("query", E.string),
-    /*#__PURE__*/ E.optional("emailAddressQuery", E.string),
-    /*#__PURE__*/ E.optional("phoneNumberQuery", E.string),
-    /*#__PURE__*/ E.optional("usernameQuery", E.string),
-    /*#__PURE__*/ E.optional("nameQuery", E.string),
-    /*#__PURE__*/ E.optional("banned", E.boolean),
-    /*#__PURE__*/ E.optional("lastActiveAtBefore", E.int),
-    /*#__PURE__*/ E.optional("lastActiveAtAfter", E.int),
-    /*#__PURE__*/ E.optional("lastActiveAtSince", E.int),
-    /*#__PURE__*/ E.optional("createdAtBefore", E.int),
-    /*#__PURE__*/ E.optional("createdAtAfter", E.int),
-    /*#__PURE__*/ E.optional("lastSignInAtBefore", E.int),
-    /*#__PURE__*/ E.optional("lastSignInAtAfter", E.int),
-    /*#__PURE__*/ E.optional("provider", E.string),
-    /*#__PURE__*/ E.optional("providerUserId", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string))
-  ]
-))
+export const GetUsersCountParams: E.Encoder<S.GetUsersCountParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.optional("emailAddress", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
+  /*#__PURE__*/ E.optional("phoneNumber", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
+  /*#__PURE__*/ E.optional("externalId", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
+  /*#__PURE__*/ E.optional("username", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
+  /*#__PURE__*/ E.optional("web3Wallet", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
+  /*#__PURE__*/ E.optional("userId", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
+  /*#__PURE__*/ E.optional("organizationId", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
+  /*#__PURE__*/ E.optional("query", E.string),
+  /*#__PURE__*/ E.optional("emailAddressQuery", E.string),
+  /*#__PURE__*/ E.optional("phoneNumberQuery", E.string),
+  /*#__PURE__*/ E.optional("usernameQuery", E.string),
+  /*#__PURE__*/ E.optional("nameQuery", E.string),
+  /*#__PURE__*/ E.optional("banned", E.boolean),
+  /*#__PURE__*/ E.optional("lastActiveAtBefore", E.int),
+  /*#__PURE__*/ E.optional("lastActiveAtAfter", E.int),
+  /*#__PURE__*/ E.optional("lastActiveAtSince", E.int),
+  /*#__PURE__*/ E.optional("createdAtBefore", E.int),
+  /*#__PURE__*/ E.optional("createdAtAfter", E.int),
+  /*#__PURE__*/ E.optional("lastSignInAtBefore", E.int),
+  /*#__PURE__*/ E.optional("lastSignInAtAfter", E.int),
+  /*#__PURE__*/ E.optional("provider", E.string),
+  /*#__PURE__*/ E.optional("providerUserId", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string))
+]))
 
 /** Encodes the input of `users.create` as `S.CreateUserParams` does. */
-export const CreateUserParams: E.Encoder<S.CreateUserParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [
-    /*#__PURE__*/ E.optional("externalId", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("firstName", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("lastName", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("locale", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("emailAddress", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
-    /*#__PURE__*/ E.optional("emailAddressIdentificationStatus", /*#__PURE__*/ E.array(
-      "ReadonlyArray<\"verified\" | \"reserved\">",
-      /*#__PURE__*/ E.literal("verified", "reserved")
-    )),
-    /*#__PURE__*/ E.optional("phoneNumber", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
-    /*#__PURE__*/ E.optional("phoneNumberIdentificationStatus", /*#__PURE__*/ E.array(
-      "ReadonlyArray<\"verified\" | \"reserved\">",
-      /*#__PURE__*/ E.literal("verified", "reserved")
-    )),
-    /*#__PURE__*/ E.optional("web3Wallet", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
-    /*#__PURE__*/ E.optional("username", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("password", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("passwordDigest", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("passwordHasher", E.string),
-    /*#__PURE__*/ E.optional("skipPasswordChecks", /*#__PURE__*/ E.nullable(E.boolean)),
-    /*#__PURE__*/ E.optional("skipPasswordRequirement", /*#__PURE__*/ E.nullable(E.boolean)),
-    /*#__PURE__*/ E.optional("totpSecret", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("backupCodes", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
-    /*#__PURE__*/ E.optional("publicMetadata", E.metadata),
-    /*#__PURE__*/ E.optional("privateMetadata", E.metadata),
-    /*#__PURE__*/ E.optional("unsafeMetadata", E.metadata),
-    /*#__PURE__*/ E.optional("deleteSelfEnabled", /*#__PURE__*/ E.nullable(E.boolean)),
-    /*#__PURE__*/ E.optional("legalAcceptedAt", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("skipLegalChecks", /*#__PURE__*/ E.nullable(E.boolean)),
-    /*#__PURE__*/ E.optional("skipUserRequirement", /*#__PURE__*/ E.nullable(E.boolean)),
-    /*#__PURE__*/ E.optional("createOrganizationEnabled", /*#__PURE__*/ E.nullable(E.boolean)),
-    /*#__PURE__*/ E.optional("createOrganizationsLimit", /*#__PURE__*/ E.nullable(E.int)),
-    /*#__PURE__*/ E.optional("createdAt", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("bypassClientTrust", /*#__PURE__*/ E.nullable(E.boolean)),
-    /*#__PURE__*/ E.optional("banned", /*#__PURE__*/ E.nullable(E.boolean)),
-    /*#__PURE__*/ E.optional("locked", /*#__PURE__*/ E.nullable(E.boolean))
-  ]
-))
+export const CreateUserParams: E.Encoder<S.CreateUserParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.optional("externalId", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("firstName", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("lastName", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("locale", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("emailAddress", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
+  /*#__PURE__*/ E.optional("emailAddressIdentificationStatus", /*#__PURE__*/ E.array(
+    "ReadonlyArray<\"verified\" | \"reserved\">",
+    /*#__PURE__*/ E.literal("verified", "reserved")
+  )),
+  /*#__PURE__*/ E.optional("phoneNumber", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
+  /*#__PURE__*/ E.optional("phoneNumberIdentificationStatus", /*#__PURE__*/ E.array(
+    "ReadonlyArray<\"verified\" | \"reserved\">",
+    /*#__PURE__*/ E.literal("verified", "reserved")
+  )),
+  /*#__PURE__*/ E.optional("web3Wallet", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
+  /*#__PURE__*/ E.optional("username", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("password", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("passwordDigest", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("passwordHasher", E.string),
+  /*#__PURE__*/ E.optional("skipPasswordChecks", /*#__PURE__*/ E.nullable(E.boolean)),
+  /*#__PURE__*/ E.optional("skipPasswordRequirement", /*#__PURE__*/ E.nullable(E.boolean)),
+  /*#__PURE__*/ E.optional("totpSecret", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("backupCodes", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
+  /*#__PURE__*/ E.optional("publicMetadata", E.metadata),
+  /*#__PURE__*/ E.optional("privateMetadata", E.metadata),
+  /*#__PURE__*/ E.optional("unsafeMetadata", E.metadata),
+  /*#__PURE__*/ E.optional("deleteSelfEnabled", /*#__PURE__*/ E.nullable(E.boolean)),
+  /*#__PURE__*/ E.optional("legalAcceptedAt", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("skipLegalChecks", /*#__PURE__*/ E.nullable(E.boolean)),
+  /*#__PURE__*/ E.optional("skipUserRequirement", /*#__PURE__*/ E.nullable(E.boolean)),
+  /*#__PURE__*/ E.optional("createOrganizationEnabled", /*#__PURE__*/ E.nullable(E.boolean)),
+  /*#__PURE__*/ E.optional("createOrganizationsLimit", /*#__PURE__*/ E.nullable(E.int)),
+  /*#__PURE__*/ E.optional("createdAt", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("bypassClientTrust", /*#__PURE__*/ E.nullable(E.boolean)),
+  /*#__PURE__*/ E.optional("banned", /*#__PURE__*/ E.nullable(E.boolean)),
+  /*#__PURE__*/ E.optional("locked", /*#__PURE__*/ E.nullable(E.boolean))
+]))
 
 /** Encodes the input of `users.delete` as `S.DeleteUserParams` does. */
-export const DeleteUserParams: E.Encoder<S.DeleteUserParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [/*#__PURE__*/ E.required("userId", E.string)]
-))
+export const DeleteUserParams: E.Encoder<S.DeleteUserParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("userId", E.string)
+]))
 
 /** Encodes the input of `users.deleteBackupCodes` as `S.DeleteBackupCodeParams` does. */
 export const DeleteBackupCodeParams: E.Encoder<S.DeleteBackupCodeParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("userId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("userId", E.string)])
 )
 
 /** Encodes the input of `users.deleteExternalAccount` as `S.DeleteExternalAccountParams` does. */
 export const DeleteExternalAccountParams: E.Encoder<S.DeleteExternalAccountParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("userId", E.string),
     /*#__PURE__*/ E.required("externalAccountId", E.string)
   ])
@@ -144,7 +130,7 @@ export const DeleteExternalAccountParams: E.Encoder<S.DeleteExternalAccountParam
 
 /** Encodes the input of `users.deletePasskey` as `S.UserPasskeyDeleteParams` does. */
 export const UserPasskeyDeleteParams: E.Encoder<S.UserPasskeyDeleteParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("userId", E.string),
     /*#__PURE__*/ E.required("passkeyIdentificationId", E.string)
   ])
@@ -152,48 +138,45 @@ export const UserPasskeyDeleteParams: E.Encoder<S.UserPasskeyDeleteParams> = /*#
 
 /** Encodes the input of `users.deleteProfileImage` as `S.DeleteUserProfileImageParams` does. */
 export const DeleteUserProfileImageParams: E.Encoder<S.DeleteUserProfileImageParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("userId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("userId", E.string)])
 )
 
 /** Encodes the input of `users.deleteTOTP` as `S.DeleteTOTPParams` does. */
-export const DeleteTOTPParams: E.Encoder<S.DeleteTOTPParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [/*#__PURE__*/ E.required("userId", E.string)]
-))
+export const DeleteTOTPParams: E.Encoder<S.DeleteTOTPParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("userId", E.string)
+]))
 
 /** Encodes the input of `users.deleteWeb3Wallet` as `S.UserWeb3WalletDeleteParams` does. */
 export const UserWeb3WalletDeleteParams: E.Encoder<S.UserWeb3WalletDeleteParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("userId", E.string),
     /*#__PURE__*/ E.required("web3WalletIdentificationId", E.string)
   ])
 )
 
 /** Encodes the input of `users.disableMfa` as `S.DisableMFAParams` does. */
-export const DisableMFAParams: E.Encoder<S.DisableMFAParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [/*#__PURE__*/ E.required("userId", E.string)]
-))
+export const DisableMFAParams: E.Encoder<S.DisableMFAParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("userId", E.string)
+]))
 
 /** Encodes the input of `users.get` as `S.GetUserParams` does. */
-export const GetUserParams: E.Encoder<S.GetUserParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [/*#__PURE__*/ E.required("userId", E.string)]
-))
+export const GetUserParams: E.Encoder<S.GetUserParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("userId", E.string)
+]))
 
 /** Encodes the input of `users.getBillingCreditBalance` as `S.GetUserBillingCreditBalanceParams` does. */
 export const GetUserBillingCreditBalanceParams: E.Encoder<S.GetUserBillingCreditBalanceParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("userId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("userId", E.string)])
 )
 
 /** Encodes the input of `users.getBillingSubscription` as `S.GetUserBillingSubscriptionParams` does. */
 export const GetUserBillingSubscriptionParams: E.Encoder<S.GetUserBillingSubscriptionParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("userId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("userId", E.string)])
 )
 
 /** Encodes the input of `users.getInstanceOrganizationMemberships` as `S.InstanceGetOrganizationMembershipsParams` does. */
 export const InstanceGetOrganizationMembershipsParams: E.Encoder<S.InstanceGetOrganizationMembershipsParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.optional("orderBy", E.string),
     /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
       E.int,
@@ -206,7 +189,7 @@ export const InstanceGetOrganizationMembershipsParams: E.Encoder<S.InstanceGetOr
 
 /** Encodes the input of `users.getOAuthAccessToken` as `S.GetOAuthAccessTokenParams` does. */
 export const GetOAuthAccessTokenParams: E.Encoder<S.GetOAuthAccessTokenParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("userId", E.string),
     /*#__PURE__*/ E.required("provider", E.string),
     /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
@@ -220,7 +203,7 @@ export const GetOAuthAccessTokenParams: E.Encoder<S.GetOAuthAccessTokenParams> =
 
 /** Encodes the input of `users.getOrganizationInvitations` as `S.UsersGetOrganizationInvitationsParams` does. */
 export const UsersGetOrganizationInvitationsParams: E.Encoder<S.UsersGetOrganizationInvitationsParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("userId", E.string),
     /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
       E.int,
@@ -234,7 +217,7 @@ export const UsersGetOrganizationInvitationsParams: E.Encoder<S.UsersGetOrganiza
 
 /** Encodes the input of `users.getOrganizationMemberships` as `S.UsersGetOrganizationMembershipsParams` does. */
 export const UsersGetOrganizationMembershipsParams: E.Encoder<S.UsersGetOrganizationMembershipsParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("userId", E.string),
     /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
       E.int,
@@ -246,56 +229,52 @@ export const UsersGetOrganizationMembershipsParams: E.Encoder<S.UsersGetOrganiza
 )
 
 /** Encodes the input of `users.list` as `S.GetUserListParams` does. */
-export const GetUserListParams: E.Encoder<S.GetUserListParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [
-    /*#__PURE__*/ E.optional("emailAddress", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
-    /*#__PURE__*/ E.optional("phoneNumber", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
-    /*#__PURE__*/ E.optional("externalId", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
-    /*#__PURE__*/ E.optional("username", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
-    /*#__PURE__*/ E.optional("web3Wallet", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
-    /*#__PURE__*/ E.optional("userId", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
-    /*#__PURE__*/ E.optional("organizationId", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
-    /*#__PURE__*/ E.optional("query", E.string),
-    /*#__PURE__*/ E.optional("emailAddressQuery", E.string),
-    /*#__PURE__*/ E.optional("phoneNumberQuery", E.string),
-    /*#__PURE__*/ E.optional("usernameQuery", E.string),
-    /*#__PURE__*/ E.optional("nameQuery", E.string),
-    /*#__PURE__*/ E.optional("banned", E.boolean),
-    /*#__PURE__*/ E.optional("lastActiveAtBefore", E.int),
-    /*#__PURE__*/ E.optional("lastActiveAtAfter", E.int),
-    /*#__PURE__*/ E.optional("lastActiveAtSince", E.int),
-    /*#__PURE__*/ E.optional("createdAtBefore", E.int),
-    /*#__PURE__*/ E.optional("createdAtAfter", E.int),
-    /*#__PURE__*/ E.optional("lastSignInAtBefore", E.int),
-    /*#__PURE__*/ E.optional("lastSignInAtAfter", E.int),
-    /*#__PURE__*/ E.optional("provider", E.string),
-    /*#__PURE__*/ E.optional("providerUserId", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
-    /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
-      E.int,
-      /*#__PURE__*/ E.greaterThanOrEqualTo(1),
-      /*#__PURE__*/ E.lessThanOrEqualTo(500)
-    )),
-    /*#__PURE__*/ E.optional("offset", /*#__PURE__*/ E.refine(E.int, /*#__PURE__*/ E.greaterThanOrEqualTo(0))),
-    /*#__PURE__*/ E.optional("startingAfter", E.string),
-    /*#__PURE__*/ E.optional("orderBy", E.string)
-  ]
-))
+export const GetUserListParams: E.Encoder<S.GetUserListParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.optional("emailAddress", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
+  /*#__PURE__*/ E.optional("phoneNumber", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
+  /*#__PURE__*/ E.optional("externalId", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
+  /*#__PURE__*/ E.optional("username", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
+  /*#__PURE__*/ E.optional("web3Wallet", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
+  /*#__PURE__*/ E.optional("userId", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
+  /*#__PURE__*/ E.optional("organizationId", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
+  /*#__PURE__*/ E.optional("query", E.string),
+  /*#__PURE__*/ E.optional("emailAddressQuery", E.string),
+  /*#__PURE__*/ E.optional("phoneNumberQuery", E.string),
+  /*#__PURE__*/ E.optional("usernameQuery", E.string),
+  /*#__PURE__*/ E.optional("nameQuery", E.string),
+  /*#__PURE__*/ E.optional("banned", E.boolean),
+  /*#__PURE__*/ E.optional("lastActiveAtBefore", E.int),
+  /*#__PURE__*/ E.optional("lastActiveAtAfter", E.int),
+  /*#__PURE__*/ E.optional("lastActiveAtSince", E.int),
+  /*#__PURE__*/ E.optional("createdAtBefore", E.int),
+  /*#__PURE__*/ E.optional("createdAtAfter", E.int),
+  /*#__PURE__*/ E.optional("lastSignInAtBefore", E.int),
+  /*#__PURE__*/ E.optional("lastSignInAtAfter", E.int),
+  /*#__PURE__*/ E.optional("provider", E.string),
+  /*#__PURE__*/ E.optional("providerUserId", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
+  /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
+    E.int,
+    /*#__PURE__*/ E.greaterThanOrEqualTo(1),
+    /*#__PURE__*/ E.lessThanOrEqualTo(500)
+  )),
+  /*#__PURE__*/ E.optional("offset", /*#__PURE__*/ E.refine(E.int, /*#__PURE__*/ E.greaterThanOrEqualTo(0))),
+  /*#__PURE__*/ E.optional("startingAfter", E.string),
+  /*#__PURE__*/ E.optional("orderBy", E.string)
+]))
 
 /** Encodes the input of `users.listTrustedDevices` as `S.ListUserTrustedDevicesParams` does. */
 export const ListUserTrustedDevicesParams: E.Encoder<S.ListUserTrustedDevicesParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("userId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("userId", E.string)])
 )
 
 /** Encodes the input of `users.lock` as `S.LockUserParams` does. */
-export const LockUserParams: E.Encoder<S.LockUserParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [/*#__PURE__*/ E.required("userId", E.string)]
-))
+export const LockUserParams: E.Encoder<S.LockUserParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("userId", E.string)
+]))
 
 /** Encodes the input of `users.removePassword` as `S.RemoveUserPasswordParams` does. */
 export const RemoveUserPasswordParams: E.Encoder<S.RemoveUserPasswordParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("userId", E.string),
     /*#__PURE__*/ E.optional("signOutOfOtherSessions", E.boolean)
   ])
@@ -303,7 +282,7 @@ export const RemoveUserPasswordParams: E.Encoder<S.RemoveUserPasswordParams> = /
 
 /** Encodes the input of `users.replaceMetadata` as `S.ReplaceUserMetadataParams` does. */
 export const ReplaceUserMetadataParams: E.Encoder<S.ReplaceUserMetadataParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("userId", E.string),
     /*#__PURE__*/ E.optional("publicMetadata", E.metadata),
     /*#__PURE__*/ E.optional("privateMetadata", E.metadata),
@@ -313,7 +292,7 @@ export const ReplaceUserMetadataParams: E.Encoder<S.ReplaceUserMetadataParams> =
 
 /** Encodes the input of `users.revokeTrustedDevice` as `S.RevokeUserTrustedDeviceParams` does. */
 export const RevokeUserTrustedDeviceParams: E.Encoder<S.RevokeUserTrustedDeviceParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("userId", E.string),
     /*#__PURE__*/ E.required("trustedDeviceId", E.string)
   ])
@@ -321,7 +300,7 @@ export const RevokeUserTrustedDeviceParams: E.Encoder<S.RevokeUserTrustedDeviceP
 
 /** Encodes the input of `users.setPasswordCompromised` as `S.SetUserPasswordCompromisedParams` does. */
 export const SetUserPasswordCompromisedParams: E.Encoder<S.SetUserPasswordCompromisedParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("userId", E.string),
     /*#__PURE__*/ E.optional("revokeAllSessions", /*#__PURE__*/ E.nullable(E.boolean))
   ])
@@ -329,64 +308,56 @@ export const SetUserPasswordCompromisedParams: E.Encoder<S.SetUserPasswordCompro
 
 /** Encodes the input of `users.setProfileImage` as `S.SetUserProfileImageParams` does. */
 export const SetUserProfileImageParams: E.Encoder<S.SetUserProfileImageParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
-    /*#__PURE__*/ E.required("userId", E.string),
-    /*#__PURE__*/ E.required("file", E.file)
-  ])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("userId", E.string), /*#__PURE__*/ E.required("file", E.file)])
 )
 
 /** Encodes the input of `users.unban` as `S.UnbanUserParams` does. */
-export const UnbanUserParams: E.Encoder<S.UnbanUserParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [/*#__PURE__*/ E.required("userId", E.string)]
-))
+export const UnbanUserParams: E.Encoder<S.UnbanUserParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("userId", E.string)
+]))
 
 /** Encodes the input of `users.unlock` as `S.UnlockUserParams` does. */
-export const UnlockUserParams: E.Encoder<S.UnlockUserParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [/*#__PURE__*/ E.required("userId", E.string)]
-))
+export const UnlockUserParams: E.Encoder<S.UnlockUserParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("userId", E.string)
+]))
 
 /** Encodes the input of `users.unsetPasswordCompromised` as `S.UnsetUserPasswordCompromisedParams` does. */
 export const UnsetUserPasswordCompromisedParams: E.Encoder<S.UnsetUserPasswordCompromisedParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("userId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("userId", E.string)])
 )
 
 /** Encodes the input of `users.update` as `S.UpdateUserParams` does. */
-export const UpdateUserParams: E.Encoder<S.UpdateUserParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [
-    /*#__PURE__*/ E.required("userId", E.string),
-    /*#__PURE__*/ E.optional("externalId", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("firstName", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("lastName", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("locale", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("primaryEmailAddressId", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("notifyPrimaryEmailAddressChanged", /*#__PURE__*/ E.nullable(E.boolean)),
-    /*#__PURE__*/ E.optional("primaryPhoneNumberId", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("primaryWeb3WalletId", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("username", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("profileImageId", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("password", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("passwordDigest", E.string),
-    /*#__PURE__*/ E.optional("passwordHasher", E.string),
-    /*#__PURE__*/ E.optional("skipPasswordChecks", /*#__PURE__*/ E.nullable(E.boolean)),
-    /*#__PURE__*/ E.optional("signOutOfOtherSessions", /*#__PURE__*/ E.nullable(E.boolean)),
-    /*#__PURE__*/ E.optional("totpSecret", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("backupCodes", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
-    /*#__PURE__*/ E.optional("deleteSelfEnabled", /*#__PURE__*/ E.nullable(E.boolean)),
-    /*#__PURE__*/ E.optional("createOrganizationEnabled", /*#__PURE__*/ E.nullable(E.boolean)),
-    /*#__PURE__*/ E.optional("legalAcceptedAt", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("skipLegalChecks", /*#__PURE__*/ E.nullable(E.boolean)),
-    /*#__PURE__*/ E.optional("createOrganizationsLimit", /*#__PURE__*/ E.nullable(E.int)),
-    /*#__PURE__*/ E.optional("createdAt", /*#__PURE__*/ E.nullable(E.string)),
-    /*#__PURE__*/ E.optional("bypassClientTrust", /*#__PURE__*/ E.nullable(E.boolean))
-  ]
-))
+export const UpdateUserParams: E.Encoder<S.UpdateUserParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("userId", E.string),
+  /*#__PURE__*/ E.optional("externalId", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("firstName", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("lastName", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("locale", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("primaryEmailAddressId", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("notifyPrimaryEmailAddressChanged", /*#__PURE__*/ E.nullable(E.boolean)),
+  /*#__PURE__*/ E.optional("primaryPhoneNumberId", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("primaryWeb3WalletId", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("username", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("profileImageId", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("password", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("passwordDigest", E.string),
+  /*#__PURE__*/ E.optional("passwordHasher", E.string),
+  /*#__PURE__*/ E.optional("skipPasswordChecks", /*#__PURE__*/ E.nullable(E.boolean)),
+  /*#__PURE__*/ E.optional("signOutOfOtherSessions", /*#__PURE__*/ E.nullable(E.boolean)),
+  /*#__PURE__*/ E.optional("totpSecret", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("backupCodes", /*#__PURE__*/ E.array("ReadonlyArray<string>", E.string)),
+  /*#__PURE__*/ E.optional("deleteSelfEnabled", /*#__PURE__*/ E.nullable(E.boolean)),
+  /*#__PURE__*/ E.optional("createOrganizationEnabled", /*#__PURE__*/ E.nullable(E.boolean)),
+  /*#__PURE__*/ E.optional("legalAcceptedAt", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("skipLegalChecks", /*#__PURE__*/ E.nullable(E.boolean)),
+  /*#__PURE__*/ E.optional("createOrganizationsLimit", /*#__PURE__*/ E.nullable(E.int)),
+  /*#__PURE__*/ E.optional("createdAt", /*#__PURE__*/ E.nullable(E.string)),
+  /*#__PURE__*/ E.optional("bypassClientTrust", /*#__PURE__*/ E.nullable(E.boolean))
+]))
 
 /** Encodes the input of `users.updateMetadata` as `S.UpdateUserMetadataParams` does. */
 export const UpdateUserMetadataParams: E.Encoder<S.UpdateUserMetadataParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("userId", E.string),
     /*#__PURE__*/ E.optional("publicMetadata", E.metadata),
     /*#__PURE__*/ E.optional("privateMetadata", E.metadata),
@@ -395,13 +366,13 @@ export const UpdateUserMetadataParams: E.Encoder<S.UpdateUserMetadataParams> = /
 )
 
 /** Encodes the input of `users.verifyPassword` as `S.VerifyPasswordParams` does. */
-export const VerifyPasswordParams: E.Encoder<S.VerifyPasswordParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [/*#__PURE__*/ E.required("userId", E.string), /*#__PURE__*/ E.required("password", E.string)]
-))
+export const VerifyPasswordParams: E.Encoder<S.VerifyPasswordParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("userId", E.string),
+  /*#__PURE__*/ E.required("password", E.string)
+]))
 
 /** Encodes the input of `users.verifyTotp` as `S.VerifyTOTPParams` does. */
-export const VerifyTOTPParams: E.Encoder<S.VerifyTOTPParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct(
-  "Struct (Type side)",
-  [/*#__PURE__*/ E.required("userId", E.string), /*#__PURE__*/ E.required("code", E.string)]
-))
+export const VerifyTOTPParams: E.Encoder<S.VerifyTOTPParams> = /*#__PURE__*/ E.encoder(/*#__PURE__*/ E.struct([
+  /*#__PURE__*/ E.required("userId", E.string),
+  /*#__PURE__*/ E.required("code", E.string)
+]))

@@ -9,22 +9,25 @@ import type * as S from "../WaitlistEntries.js"
 
 /** Encodes the input of `waitlistEntries.bulkCreate` as `S.CreateBulkWaitlistEntriesParams` does. */
 export const CreateBulkWaitlistEntriesParams: E.Encoder<S.CreateBulkWaitlistEntriesParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("CreateBulkWaitlistEntriesParams", [
-    /*#__PURE__*/ E.required("entries", /*#__PURE__*/ E.array(
-      "ReadonlyArray<Struct (Type side)>",
-      /*#__PURE__*/ E.struct("Struct (Type side)", [
-        /*#__PURE__*/ E.required("emailAddress", E.string),
-        /*#__PURE__*/ E.optional("notify", /*#__PURE__*/ E.nullable(E.boolean))
-      ]),
-      /*#__PURE__*/ E.minItems(1),
-      /*#__PURE__*/ E.maxItems(50)
-    ))
-  ])
+  /*#__PURE__*/ E.struct(
+    [
+      /*#__PURE__*/ E.required("entries", /*#__PURE__*/ E.array(
+        "ReadonlyArray<Struct (Type side)>",
+        /*#__PURE__*/ E.struct([
+          /*#__PURE__*/ E.required("emailAddress", E.string),
+          /*#__PURE__*/ E.optional("notify", /*#__PURE__*/ E.nullable(E.boolean))
+        ]),
+        /*#__PURE__*/ E.minItems(1),
+        /*#__PURE__*/ E.maxItems(50)
+      ))
+    ],
+    "CreateBulkWaitlistEntriesParams"
+  )
 )
 
 /** Encodes the input of `waitlistEntries.create` as `S.CreateWaitlistEntryParams` does. */
 export const CreateWaitlistEntryParams: E.Encoder<S.CreateWaitlistEntryParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("emailAddress", E.string),
     /*#__PURE__*/ E.optional("notify", /*#__PURE__*/ E.nullable(E.boolean))
   ])
@@ -32,12 +35,12 @@ export const CreateWaitlistEntryParams: E.Encoder<S.CreateWaitlistEntryParams> =
 
 /** Encodes the input of `waitlistEntries.delete` as `S.DeleteWaitlistEntryParams` does. */
 export const DeleteWaitlistEntryParams: E.Encoder<S.DeleteWaitlistEntryParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("waitlistEntryId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("waitlistEntryId", E.string)])
 )
 
 /** Encodes the input of `waitlistEntries.invite` as `S.InviteWaitlistEntryParams` does. */
 export const InviteWaitlistEntryParams: E.Encoder<S.InviteWaitlistEntryParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.required("waitlistEntryId", E.string),
     /*#__PURE__*/ E.optional("ignoreExisting", /*#__PURE__*/ E.nullable(E.boolean))
   ])
@@ -45,7 +48,7 @@ export const InviteWaitlistEntryParams: E.Encoder<S.InviteWaitlistEntryParams> =
 
 /** Encodes the input of `waitlistEntries.list` as `S.ListWaitlistEntriesParams` does. */
 export const ListWaitlistEntriesParams: E.Encoder<S.ListWaitlistEntriesParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [
+  /*#__PURE__*/ E.struct([
     /*#__PURE__*/ E.optional("limit", /*#__PURE__*/ E.refine(
       E.int,
       /*#__PURE__*/ E.greaterThanOrEqualTo(1),
@@ -60,5 +63,5 @@ export const ListWaitlistEntriesParams: E.Encoder<S.ListWaitlistEntriesParams> =
 
 /** Encodes the input of `waitlistEntries.reject` as `S.RejectWaitlistEntryParams` does. */
 export const RejectWaitlistEntryParams: E.Encoder<S.RejectWaitlistEntryParams> = /*#__PURE__*/ E.encoder(
-  /*#__PURE__*/ E.struct("Struct (Type side)", [/*#__PURE__*/ E.required("waitlistEntryId", E.string)])
+  /*#__PURE__*/ E.struct([/*#__PURE__*/ E.required("waitlistEntryId", E.string)])
 )

@@ -14,7 +14,7 @@ import type { Expr } from "./code.js"
 import { call, print, raw, str } from "./code.js"
 import { header } from "./header.js"
 import type { Field, Type } from "./ir.js"
-import { snakeCase } from "../../src/internal/encode.js"
+import { snakeCase, TYPE_SIDE } from "../../src/internal/encode.js"
 import { paramsName } from "./schemas.js"
 
 const R = "E"
@@ -25,7 +25,7 @@ const runtime = (name: string): Expr => raw(`${R}.${name}`)
 
 const helper = (name: string, ...args: ReadonlyArray<Expr>): Expr => call(`${R}.${name}`, ...args)
 
-/** A struct with a renamed field becomes a Transformation, whose Type side Effect calls "Struct (Type side)". */
+/** A struct with a renamed field becomes a Transformation, whose Type side Effect calls `TYPE_SIDE`. */
 const renames = (fields: ReadonlyArray<Field>): boolean => fields.some((field) => field.key !== field.wire)
 
 const stringFilters = (type: Extract<Type, { _tag: "String" }>): ReadonlyArray<{ title: string; expr: Expr }> => [
@@ -93,7 +93,7 @@ export const typeName = (type: Type): string => {
       return refinedName(arrayName(type), false, arrayFilters(type).map((f) => f.title))
     case "Struct":
       if (type.fields.length === 0) return "{}"
-      if (renames(type.fields)) return "Struct (Type side)"
+      if (renames(type.fields)) return TYPE_SIDE
       return `{ ${
         type.fields.map((f) => `readonly ${f.key}${f.required ? "" : "?"}: ${typeName(f.type)}${f.required ? "" : " | undefined"}`)
           .join("; ")
@@ -164,14 +164,14 @@ const fieldExpr = (field: Field): Expr =>
 const structCheck = (fields: ReadonlyArray<Field>, expected: string): Expr =>
   fields.length === 0
     ? helper("nonNullable", str(expected))
-    : helper("struct", str(expected), { _tag: "Array", items: fields.map(fieldExpr) })
+    : helper("struct", { _tag: "Array", items: fields.map(fieldExpr) }, ...(expected === TYPE_SIDE ? [] : [str(expected)]))
 
 /**
  * An operation's root: the Schema carries an `identifier`, which names it in messages unless it renames (the
- * Type side of a Transformation is "Struct (Type side)").
+ * Type side of a Transformation is `TYPE_SIDE`).
  */
 const rootCheck = (fields: ReadonlyArray<Field>, identifier: string): Expr =>
-  structCheck(fields, renames(fields) ? "Struct (Type side)" : identifier)
+  structCheck(fields, renames(fields) ? TYPE_SIDE : identifier)
 
 export const serviceEncodersFile = (service: Service, specFile: string): string => {
   const blocks = service.operations.map((operation) => {

@@ -20,7 +20,6 @@ import { hasOwn, isRecord } from "./decode.js"
 
 /** Why an input does not encode: where (the caller's names and indices, from the root), and what is wrong. */
 export class EncodeFailure {
-  readonly _tag = "EncodeFailure"
   constructor(readonly path: Array<PropertyKey>, readonly description: string) {}
 }
 
@@ -216,11 +215,21 @@ export const optional = (key: string, check: Check<unknown>, wire: string = snak
 })
 
 /**
+ * What Effect calls the Type side of a struct with a renamed field (a Transformation): the `expected` of
+ * most structs, so the generator leaves it out.
+ */
+export const TYPE_SIDE = "Struct (Type side)"
+
+/**
  * `Schema.Struct(fields)`: the fields in order under their wire names, other keys dropped. An absent optional
  * field stays absent; a present one may be `undefined` (kept). An absent required field is checked as
  * `undefined` (`Schema.Unknown` accepts it, and the key is then written) and is "required" when that fails.
  */
-export const struct = (expected: string, fields: ReadonlyArray<Field>): Check<Record<string, unknown>> => (input) => {
+export const struct = (
+  fields: ReadonlyArray<Field>,
+  expected: string = TYPE_SIDE
+): Check<Record<string, unknown>> =>
+(input) => {
   if (!isRecord(input)) return fail(`Expected ${expected}`)
   const out: Record<string, unknown> = {}
   for (const field of fields) {

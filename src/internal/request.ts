@@ -47,9 +47,14 @@ export const invalidInput = (operation: string, failure: EncodeFailure): ClerkIn
     description: failure.description
   })
 
-/** `["emailAddress", 0]` → `emailAddress[0]`. */
-export const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
-  path.map((key, i) => typeof key === "number" ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`).join("")
+/**
+ * `["emailAddress", 0]` → `emailAddress[0]` (the caller's field); with the root `$`, `$.emailAddress[0]` (a
+ * place in a response body).
+ */
+export const formatPath = (path: ReadonlyArray<PropertyKey>, root?: "$"): string =>
+  (root ?? "") + path.map((key, i) =>
+    typeof key === "number" ? `[${key}]` : i === 0 && root === undefined ? String(key) : `.${String(key)}`
+  ).join("")
 
 // Effect's messages end with `, actual <value>`: the value is the caller's data and must not be repeated.
 const withoutActual = (message: string): string => {

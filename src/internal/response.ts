@@ -22,6 +22,7 @@ import {
 } from "../ClerkError.js"
 import { type Decoder, DecodeFailure, type DecodeResult, isFailure } from "./decode.js"
 import type * as Operation from "./operation.js"
+import { formatPath } from "./request.js"
 
 /** How much of a non-Clerk error body is kept on the error. */
 const MAX_BODY_TEXT = 2_000
@@ -75,10 +76,6 @@ const apiError = (operation: Operation.Any, reply: Reply, now: number): ClerkApi
   return new ErrorByStatus[status](fields)
 }
 
-/** `$.data[3].email_addresses`, from a parse issue's path. */
-const jsonPath = (path: ReadonlyArray<PropertyKey>): string =>
-  "$" + path.map((key) => typeof key === "number" ? `[${key}]` : `.${String(key)}`).join("")
-
 const decodeFailure = (operation: Operation.Any, status: number, path: string, description: string) =>
   new ClerkDecodeError({ operation: operation.name, route: route(operation), status, path, description })
 
@@ -111,7 +108,7 @@ export const decoded = <A>(decoder: Decoder<A>): Operation.Success<A> => ({
     if (Option.isNone(body)) return Effect.fail(decodeFailure(operation, status, "$", "the body is not JSON"))
     const result = decoder(body.value)
     return isFailure(result)
-      ? Effect.fail(decodeFailure(operation, status, jsonPath(result.path), result.message))
+      ? Effect.fail(decodeFailure(operation, status, formatPath(result.path, "$"), result.message))
       : Effect.succeed(result)
   }
 })
