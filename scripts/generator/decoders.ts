@@ -495,7 +495,8 @@ const structBody = (emitter: Emitter, fields: ReadonlyArray<Field>, ts: string, 
     fn = `/*#__PURE__*/ ${R}.struct<${ts}>((i) => ({\n  ${literal.join(",\n  ")}\n}))`
   } else {
     const assignments = parts.map((part) => {
-      const assign = `${member("this", part.key)} = ${fieldValue(emitter, part.code, member("i", part.wire), part.optional)}`
+      const value = fieldValue(emitter, part.code, member("i", part.wire), part.optional)
+      const assign = `${member("this", part.key)} = ${value}`
       // `in`: an own property of a plain object (`D.struct` sends the others through a proxy whose `in` is
       // `hasOwn`), but for the names `Object.prototype` has.
       const has = prototypeNames.has(part.wire) ? `${R}.hasOwn(i, ${json(part.wire)})` : `${json(part.wire)} in i`

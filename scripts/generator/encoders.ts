@@ -164,7 +164,12 @@ const fieldExpr = (field: Field): Expr =>
 const structCheck = (fields: ReadonlyArray<Field>, expected: string): Expr =>
   fields.length === 0
     ? helper("nonNullable", str(expected))
-    : helper("struct", { _tag: "Array", items: fields.map(fieldExpr) }, ...(expected === TYPE_SIDE ? [] : [str(expected)]))
+    : helper(
+      "struct",
+      { _tag: "Array", items: fields.map(fieldExpr) },
+      // `E.struct`'s default, left out: it would be repeated in most structs of every bundle.
+      ...(expected === TYPE_SIDE ? [] : [str(expected)])
+    )
 
 /**
  * An operation's root: the Schema carries an `identifier`, which names it in messages unless it renames (the
