@@ -40,6 +40,8 @@ const main = async () => {
   const httpFloor = await bundle("../../scripts/size/floor.ts")
   const verifyFloor = await bundle("floor-verify.ts")
   const getUser = await bundle("clerk-backend-get.ts")
+  // The same floor program in Effect 4.1.0: not what effect-clerk builds on (DESIGN.md pins Effect 3).
+  const httpFloor4 = await bundle("floor-effect4.ts")
   const http = { floor: httpFloor, floorName: "Effect + HttpClient + Schema", theirs: getUser, theirsName: "getUser" }
   const verify = {
     floor: verifyFloor,
@@ -90,6 +92,11 @@ const main = async () => {
       kb(r.theirs.gzip)
     ])
   ) + "\n")
+  console.log(
+    `The HTTP floor program in Effect 4.1.0 (\`floor-effect4.ts\`; effect-clerk builds on Effect 3): ` +
+      `${kb(httpFloor4.gzip)} gzip (${kb(httpFloor4.min)} min), against ${kb(httpFloor.gzip)} in Effect 3 and ` +
+      `${kb(getUser.gzip)} for @clerk/backend's getUser program.\n`
+  )
 
   console.log(goals([
     {

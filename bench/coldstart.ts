@@ -21,6 +21,8 @@ const RUNS = Number(process.argv[2] ?? 15)
 const PROGRAMS = [
   { name: "node, empty module (the floor)", entry: "import-nothing" },
   { name: "Effect floor (Effect, Layer, a Schema, the fetch HttpClient; no SDK)", entry: "import-effect-floor" },
+  // Not what effect-clerk builds on (DESIGN.md pins Effect 3): the floor an Effect 4 port would start from.
+  { name: "Effect 4.1.0 floor (the same imports in Effect 4; not used by effect-clerk)", entry: "import-effect4-floor" },
   { name: "effect-clerk (package entry)", entry: "import-effect-clerk" },
   { name: "effect-clerk, Users only (ClerkClient + services/Users + FetchHttpClient)", entry: "import-effect-clerk-users" },
   { name: "@clerk/backend (package entry)", entry: "import-clerk-backend" }
@@ -89,11 +91,13 @@ const main = async () => {
     const ours = stats(built.find((b) => b.entry === "import-effect-clerk")?.importMs ?? []).median
     const users = stats(built.find((b) => b.entry === "import-effect-clerk-users")?.importMs ?? []).median
     const floor = stats(built.find((b) => b.entry === "import-effect-floor")?.importMs ?? []).median
+    const floor4 = stats(built.find((b) => b.entry === "import-effect4-floor")?.importMs ?? []).median
     console.log(goals([{
       goal: "cold import no slower than @clerk/backend's",
       met: ours <= refImport,
       measured: `${fmt(ours)} ms vs ${fmt(refImport)} ms (${fmt(ours / refImport)}×); Users only: ${fmt(users)} ms; ` +
-        `the Effect floor alone: ${fmt(floor)} ms (${fmt(floor / refImport)}×)`
+        `the Effect floor alone: ${fmt(floor)} ms (${fmt(floor / refImport)}×); under Effect 4.1.0 ${fmt(floor4)} ms ` +
+        `(${fmt(floor4 / refImport)}×)`
     }]))
   } finally {
     rmSync(dir, { recursive: true, force: true })

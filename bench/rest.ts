@@ -31,7 +31,7 @@ import { type ClerkBackendClient, loadClerkBackend, usersRequest } from "./suppo
 import { usersRuntime } from "./support/effectClerk.js"
 import { realFetch, reset, stubFetch, useFetch } from "./support/fetch.js"
 import { startServer } from "./support/server.js"
-import { bodies, SECRET_KEY, userId } from "./support/users.js"
+import { bodies, checkWired, firstId, SECRET_KEY, userId } from "./support/users.js"
 
 const PAGE = 100
 const ID = userId(0)
@@ -58,30 +58,6 @@ interface Target {
   readonly theirFetch: typeof globalThis.fetch | undefined
   /** The origin, without `/v1`. */
   readonly origin: string
-}
-
-/** The first user id of whatever a subject returned, to prove each one is wired before it is timed. */
-const firstId = (value: unknown): unknown => {
-  const list = Array.isArray(value)
-    ? value
-    : typeof value === "object" && value !== null && "data" in value && Array.isArray(value.data)
-    ? value.data
-    : undefined
-  if (list !== undefined) return firstId(list[0])
-  if (Array.isArray(value)) return firstId(value[0])
-  return typeof value === "object" && value !== null && "id" in value ? value.id : undefined
-}
-
-const checkWired = async (subjects: ReadonlyArray<Subject>): Promise<void> => {
-  for (const s of subjects) {
-    s.enter?.()
-    try {
-      const id = firstId(await s.run())
-      if (id !== ID) throw new Error(`${s.name} returned user ${String(id)}, expected ${ID}`)
-    } finally {
-      s.exit?.()
-    }
-  }
 }
 
 const setUp = async (target: Target, clerk: ClerkBackendClient) => {
@@ -115,11 +91,11 @@ const setUp = async (target: Target, clerk: ClerkBackendClient) => {
     { name: NAMES.theirs, run: () => clerk.users.getUser(ID), ...around },
     { name: NAMES.raw, run: raw(`/users/${ID}`) }
   ]
-  await checkWired(list)
-  await checkWired(get)
+  await checkWired(list, ID)
+  await checkWired(get, ID)
   const count = await listAndCount[0]?.run()
   if (firstId(count) !== ID) throw new Error("effect-clerk list + count is not wired")
-  await checkWired(listAndCount.slice(1))
+  await checkWired(listAndCount.slice(1), ID)
   return { list, listAndCount, get, dispose: () => runtime.dispose() }
 }
 

@@ -7,6 +7,7 @@
  *   npm run bench -- rest stub decode  arguments after a name go to that benchmark
  *   npm run bench -- profile           the CPU breakdown of a REST call (not part of the full run)
  *   npm run bench -- promotion         what each hand-over of a page promotes into V8's old generation (idem)
+ *   npm run bench -- effect4           Effect 3's runtime under a REST call against Effect 4.1's (idem)
  *
  * Exits non-zero when any benchmark could not run.
  */
@@ -23,7 +24,8 @@ const BENCHMARKS = {
   coldstart: "await import() of the bundled package in fresh node processes vs @clerk/backend",
   stream: "users.listStream over 10,000 to 100,000 users: time and peak RSS",
   profile: "where a REST call's CPU goes (splits and a V8 CPU profile); not in the full run",
-  promotion: "dead pages V8's young-generation GC promotes, by hand-over (fork, timeout, platform text); not in the full run"
+  promotion: "dead pages V8's young-generation GC promotes, by hand-over (fork, timeout, platform text); not in the full run",
+  effect4: "the runtime under a REST call in Effect 3 (what effect-clerk uses) vs Effect 4.1; not in the full run"
 } as const
 type Name = keyof typeof BENCHMARKS
 

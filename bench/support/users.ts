@@ -4,6 +4,7 @@
  * different from the next, serialised once so that no benchmark pays for producing them.
  */
 import { userJson } from "../../src/testing/fixtures.js"
+import type { Subject } from "../harness.js"
 
 export const SECRET_KEY = "sk_test_benchmarkbenchmarkbenchmarkbenchmark00"
 
@@ -13,36 +14,11 @@ const lastNames = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth"
 /** The id of the `i`th user: shaped like Clerk's (`user_` + 27 characters). */
 export const userId = (i: number): string => `user_2bench${String(i).padStart(22, "0")}`
 
-/**
- * `userJson({ withGoogle: true })` gives the external account a `verification_from_oauth` verification,
- * which is the shape of an *email address* verified through OAuth; the spec (and `Models.User`) give an
- * external account a `verification_oauth` one, so the fixture as it is fails to decode. Until the fixture
- * is fixed, the benchmark users carry the spec's shape.
- */
-const withOauthVerification = (json: Record<string, unknown>): Record<string, unknown> => {
-  const accounts = json["external_accounts"]
-  if (!Array.isArray(accounts)) return json
-  return {
-    ...json,
-    external_accounts: accounts.map((account: Record<string, unknown>) => {
-      const verification = account["verification"]
-      return {
-        ...account,
-        verification: {
-          ...(typeof verification === "object" ? verification : {}),
-          object: "verification_oauth",
-          strategy: "oauth_google"
-        }
-      }
-    })
-  }
-}
-
 /** The `i`th user, as the Backend API sends it. */
 export const user = (i: number): Record<string, unknown> => {
   const firstName = firstNames[i % firstNames.length] ?? "Ada"
   const lastName = lastNames[(i * 7) % lastNames.length] ?? "Lovelace"
-  return withOauthVerification(userJson({
+  return userJson({
     id: userId(i),
     emailAddress: `${firstName}.${lastName}.${i}@example.com`.toLowerCase(),
     firstName,
@@ -55,7 +31,7 @@ export const user = (i: number): Record<string, unknown> => {
     publicMetadata: { plan: i % 4 === 0 ? "pro" : "free", seats: i % 10, features: ["sso", "audit-log"] },
     privateMetadata: { stripeCustomerId: `cus_${i.toString(36).padStart(10, "0")}`, flags: { beta: i % 5 === 0 } },
     unsafeMetadata: { onboarding: { step: i % 6, completed: i % 6 === 5 }, theme: "dark" }
-  }))
+  })
 }
 
 /** `GET /users?limit=<n>`: a bare array. */
@@ -86,3 +62,27 @@ export const bodies = (pageSize = 100): Bodies => ({
  */
 export const route = (pathname: string, b: Bodies): string =>
   pathname.endsWith("/users/count") ? b.count : pathname.includes("/users/user_") ? b.one : b.list
+
+/** The first user id of whatever a subject returned, to prove each one is wired before it is timed. */
+export const firstId = (value: unknown): unknown => {
+  const list = Array.isArray(value)
+    ? value
+    : typeof value === "object" && value !== null && "data" in value && Array.isArray(value.data)
+    ? value.data
+    : undefined
+  if (list !== undefined) return firstId(list[0])
+  if (Array.isArray(value)) return firstId(value[0])
+  return typeof value === "object" && value !== null && "id" in value ? value.id : undefined
+}
+
+export const checkWired = async (subjects: ReadonlyArray<Subject>, expected: string): Promise<void> => {
+  for (const s of subjects) {
+    s.enter?.()
+    try {
+      const id = firstId(await s.run())
+      if (id !== expected) throw new Error(`${s.name} returned user ${String(id)}, expected ${expected}`)
+    } finally {
+      s.exit?.()
+    }
+  }
+}
