@@ -17,7 +17,7 @@ import * as Effect from "effect/Effect"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Decoders from "../schemas/decoders/Models.js"
 import { Users } from "../services/Users.js"
-import { compare, find, fmt, machine, report, requireDev, type Subject, table } from "./harness.js"
+import { compare, findByPrefix, fmt, machine, report, requireDev, type Subject, table } from "./harness.js"
 import { loadClerkBackend, usersRequest } from "./support/clerkBackend.js"
 import { usersRuntime } from "./support/effectClerk.js"
 import { reset, stubFetch, useFetch } from "./support/fetch.js"
@@ -40,36 +40,36 @@ const main = async () => {
   const { createClerkClient } = await loadClerkBackend()
   const request = usersRequest(createClerkClient({ secretKey: SECRET_KEY, apiUrl: ORIGIN }))
 
-  const subjects = (
+  /** One call compared: the subjects, each checked before timing, then the table and the summary. */
+  const measure = async (
+    title: string,
     path: string,
     decoder: (input: unknown) => unknown,
     ours: Effect.Effect<unknown, unknown>,
-    clerk: () => Promise<unknown>
-  ): ReadonlyArray<Subject> => {
+    clerk: () => Promise<unknown>,
+    sampleMs: number
+  ) => {
     const url = `${ORIGIN}/v1${path}`
     const three = (decode: (json: unknown) => unknown) =>
       Effect.timeout(Effect.map(Effect.flatMap(untraced.get(url), (r) => r.text), (text) => decode(JSON.parse(text))), TIMEOUT)
     const threeParsed = three((json) => json)
     const threeDecoded = three(decoder)
-    const fourParsed = four.get(url, (json) => json, TIMEOUT)
-    const fourDecoded = four.get(url, decoder, TIMEOUT)
-    return [
+    const subjects: ReadonlyArray<Subject> = [
       { name: "fetch + text + JSON.parse, no SDK", run: () => stub(url).then((r) => r.text()).then(JSON.parse) },
       { name: "@clerk/backend (one request)", run: clerk, enter: () => useFetch(stub), exit: reset },
       { name: "Effect 3 + platform 0.97: HttpClient + JSON.parse, timeout", run: () => runtime.runPromise(threeParsed) },
-      { name: "Effect 4.1: the same", run: fourParsed },
+      { name: "Effect 4.1: the same", run: four.get(url, (json) => json, TIMEOUT) },
       { name: "Effect 3 + platform 0.97, + decoder", run: () => runtime.runPromise(threeDecoded) },
-      { name: "Effect 4.1, + decoder", run: fourDecoded },
+      { name: "Effect 4.1, + decoder", run: four.get(url, decoder, TIMEOUT) },
       { name: "effect-clerk (Effect 3)", run: () => runtime.runPromise(ours) }
     ]
-  }
-
-  const summary = (title: string, c: Awaited<ReturnType<typeof compare>>) => {
-    const cpu = (prefix: string) =>
-      find(c, c.results.find((r) => r.name.startsWith(prefix))?.name ?? prefix).cpuUsPerOp.median
+    await checkWired(subjects, ID)
+    const c = await compare({ title: `${title}, in-memory fetch`, subjects, rounds: 8, sampleMs })
+    console.log(report(c, "@clerk/backend (one request)"))
+    const cpu = (prefix: string) => findByPrefix(c, prefix).cpuUsPerOp.median
     const theirs = cpu("@clerk/backend")
     const row = (name: string, prefix: string) => [name, fmt(cpu(prefix)), `${fmt(cpu(prefix) / theirs)}×`]
-    return table([`${title}: CPU µs a call`, "µs", "÷ @clerk/backend"], [
+    console.log(table([`${title}: CPU µs a call`, "µs", "÷ @clerk/backend"], [
       row("no SDK: fetch + text + JSON.parse", "fetch "),
       row("Effect 3 + platform, parsed", "Effect 3 + platform 0.97: "),
       row("Effect 4.1, parsed", "Effect 4.1: "),
@@ -77,36 +77,26 @@ const main = async () => {
       row("Effect 4.1, every field validated", "Effect 4.1, + "),
       row("effect-clerk as it ships", "effect-clerk"),
       ["@clerk/backend", fmt(theirs), "1"]
-    ]) + "\n"
+    ]) + "\n")
   }
 
   console.log(`## What Effect 4 would change: the runtime under a REST call (${await machine()})\n`)
-  for (
-    const [title, path, decoder, ours, clerk, sampleMs] of [
-      [
-        `users.list({ limit: ${PAGE} })`,
-        `/users?limit=${PAGE}`,
-        Decoders.UserList,
-        users.list({ limit: PAGE }),
-        () => request({ method: "GET", path: "/users", queryParams: { limit: PAGE } }),
-        150
-      ],
-      [
-        "users.get",
-        `/users/${ID}`,
-        Decoders.User,
-        users.get({ userId: ID }),
-        () => request({ method: "GET", path: `/users/${ID}` }),
-        80
-      ]
-    ] as const
-  ) {
-    const list = subjects(path, decoder, ours, clerk)
-    await checkWired(list, ID)
-    const c = await compare({ title: `${title}, in-memory fetch`, subjects: list, rounds: 8, sampleMs })
-    console.log(report(c, "@clerk/backend (one request)"))
-    console.log(summary(title, c))
-  }
+  await measure(
+    `users.list({ limit: ${PAGE} })`,
+    `/users?limit=${PAGE}`,
+    Decoders.UserList,
+    users.list({ limit: PAGE }),
+    () => request({ method: "GET", path: "/users", queryParams: { limit: PAGE } }),
+    150
+  )
+  await measure(
+    "users.get",
+    `/users/${ID}`,
+    Decoders.User,
+    users.get({ userId: ID }),
+    () => request({ method: "GET", path: `/users/${ID}` }),
+    80
+  )
   await four.dispose()
   await runtime.dispose()
 }

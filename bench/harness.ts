@@ -290,6 +290,13 @@ export const find = (comparison: Comparison, name: string): Result => {
   return result
 }
 
+/** The first subject whose name starts with `prefix` (a table's row names a subject by its first words). */
+export const findByPrefix = (comparison: Comparison, prefix: string): Result => {
+  const result = comparison.results.find((r) => r.name.startsWith(prefix))
+  if (result === undefined) throw new Error(`no subject named ${prefix}… in ${comparison.title}`)
+  return result
+}
+
 // -----------------------------------------------------------------------------------------------------------
 // Printing (Markdown tables, readable in a terminal and pasteable into bench/README.md)
 // -----------------------------------------------------------------------------------------------------------

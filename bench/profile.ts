@@ -33,7 +33,7 @@ import { type ClerkError, ClerkRequestError } from "../src/ClerkError.js"
 import * as Operation from "../src/internal/operation.js"
 import * as Request from "../src/internal/request.js"
 import * as RetrySchedule from "../src/internal/retry.js"
-import { type Comparison, compare, find, fmt, machine, report, type Subject, table } from "./harness.js"
+import { type Comparison, compare, find, findByPrefix, fmt, machine, report, type Subject, table } from "./harness.js"
 import { loadClerkBackend, usersRequest } from "./support/clerkBackend.js"
 import { usersRuntime } from "./support/effectClerk.js"
 import { reset, stubFetch, useFetch } from "./support/fetch.js"
@@ -118,7 +118,7 @@ const splits = async () => {
   }
 
   const breakdown = (c: Comparison) => {
-    const cpu = (prefix: string) => find(c, c.results.find((r) => r.name.startsWith(prefix))?.name ?? prefix).cpuUsPerOp.median
+    const cpu = (prefix: string) => findByPrefix(c, prefix).cpuUsPerOp.median
     const full = cpu("5 ")
     const row = (part: string, us: number) => [part, fmt(us), `${fmt((100 * us) / full)}%`]
     return table(["effect-clerk CPU per call, by part", "µs", "share"], [
